@@ -1,0 +1,213 @@
+//! The one error type every server function returns, in the browser and on the server.
+//!
+//! It travels as JSON (`{"error":"forbidden"}`, `{"error":"validation","fields":[…]}`),
+//! and the server's gate sets the matching HTTP status, so automation calling `/api/…`
+//! gets a real status code and a body it can read.
+
+use crate::i18n::{self, k};
+use domain::Locale;
+use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::codec::JsonEncoding;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum AppError {
+    /// No valid session.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// Signed in, but the role does not allow this.
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// Someone else changed the record since it was loaded.
+    #[error("changed by someone else")]
+    Conflict,
+    /// Field-level problems; the form shows each next to its field.
+    #[error("invalid input")]
+    Validation { fields: Vec<FieldProblem> },
+    #[error("wrong e-mail or password")]
+    InvalidCredentials,
+    /// Too many failed sign-ins for this account or address.
+    #[error("sign-in locked for {retry_after_secs} s")]
+    LoginLocked { retry_after_secs: u64 },
+    /// A mutating request whose Origin is not this site's.
+    #[error("cross-site request refused")]
+    CrossSite,
+    /// Something failed on the server; details are in the server log, never sent.
+    #[error("internal error")]
+    Internal,
+    /// The request never reached the function (network down, bad encoding, …).
+    #[error("request failed: {message}")]
+    Transport { message: String },
+}
+
+/// One field's problem: the field path and a message code with its parameters.
+/// (The domain crate's `FieldError` converts into this.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<(String, String)>,
+}
+
+impl FieldProblem {
+    pub fn new(field: &str, code: &str) -> Self {
+        FieldProblem {
+            field: field.into(),
+            code: code.into(),
+            params: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, name: &str, value: impl ToString) -> Self {
+        self.params.push((name.into(), value.to_string()));
+        self
+    }
+
+    /// The message in the user's language.
+    pub fn message(&self, locale: Locale) -> String {
+        match i18n::Key::from_name(&self.code) {
+            Some(key) => i18n::fill(
+                i18n::text(locale, key),
+                self.params.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+            ),
+            None => self.code.clone(),
+        }
+    }
+}
+
+impl From<domain::FieldError> for FieldProblem {
+    fn from(e: domain::FieldError) -> Self {
+        FieldProblem {
+            field: e.field,
+            code: e.code.as_str().to_string(),
+            params: e.params.into_iter().collect(),
+        }
+    }
+}
+
+impl FieldProblem {
+    /// A domain parse error for the form field `field`.
+    pub fn from_domain(field: &str, e: domain::FieldError) -> Self {
+        e.at(field).into()
+    }
+}
+
+impl From<Vec<domain::FieldError>> for AppError {
+    fn from(errors: Vec<domain::FieldError>) -> Self {
+        AppError::Validation {
+            fields: errors.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl AppError {
+    pub fn validation(fields: Vec<FieldProblem>) -> Self {
+        AppError::Validation { fields }
+    }
+
+    /// The HTTP status the server answers with.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            AppError::Unauthenticated | AppError::InvalidCredentials => S::UNAUTHORIZED,
+            AppError::Forbidden | AppError::CrossSite => S::FORBIDDEN,
+            AppError::NotFound => S::NOT_FOUND,
+            AppError::Conflict => S::CONFLICT,
+            AppError::Validation { .. } => S::UNPROCESSABLE_ENTITY,
+            AppError::LoginLocked { .. } => S::TOO_MANY_REQUESTS,
+            AppError::Internal => S::INTERNAL_SERVER_ERROR,
+            AppError::Transport { .. } => S::BAD_REQUEST,
+        }
+    }
+
+    /// A sentence for the user, in their language.
+    pub fn message(&self, locale: Locale) -> String {
+        let key = match self {
+            AppError::Unauthenticated => k::ERROR_UNAUTHENTICATED,
+            AppError::Forbidden => k::ERROR_FORBIDDEN,
+            AppError::NotFound => k::ERROR_NOT_FOUND,
+            AppError::Conflict => k::ERROR_CONFLICT,
+            AppError::Validation { .. } => k::ERROR_VALIDATION,
+            AppError::InvalidCredentials => k::LOGIN_ERROR_INVALID,
+            AppError::LoginLocked { retry_after_secs } => {
+                let minutes = retry_after_secs.div_ceil(60).max(1).to_string();
+                return i18n::text_with(locale, k::LOGIN_ERROR_LOCKED, &[("minutes", &minutes)]);
+            }
+            AppError::CrossSite => k::ERROR_CROSS_SITE,
+            AppError::Internal => k::ERROR_INTERNAL,
+            AppError::Transport { .. } => k::ERROR_NETWORK,
+        };
+        i18n::text(locale, key).to_string()
+    }
+
+    /// The problem reported for `field`, if any.
+    pub fn field(&self, field: &str) -> Option<&FieldProblem> {
+        match self {
+            AppError::Validation { fields } => fields.iter().find(|f| f.field == field),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // A server-side failure inside the framework is still an internal error.
+            ServerFnErrorErr::ServerError(_) => AppError::Internal,
+            other => AppError::Transport {
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_shape_is_stable() {
+        assert_eq!(
+            serde_json::to_string(&AppError::Forbidden).unwrap(),
+            r#"{"error":"forbidden"}"#
+        );
+        let v = AppError::validation(vec![FieldProblem::new("email", "required")]);
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"error":"validation","fields":[{"field":"email","code":"required"}]}"#
+        );
+    }
+
+    #[test]
+    fn every_error_has_a_message_in_every_language() {
+        let all = [
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Conflict,
+            AppError::validation(vec![]),
+            AppError::InvalidCredentials,
+            AppError::LoginLocked { retry_after_secs: 61 },
+            AppError::CrossSite,
+            AppError::Internal,
+            AppError::Transport { message: "x".into() },
+        ];
+        for e in all {
+            for l in Locale::ALL {
+                let m = e.message(l);
+                assert!(!m.is_empty() && !m.contains('{'), "{e:?} in {l:?}: {m}");
+            }
+        }
+        assert!(
+            AppError::LoginLocked { retry_after_secs: 61 }
+                .message(Locale::En)
+                .contains('2')
+        );
+    }
+}

@@ -1,0 +1,115 @@
+//! Onboard's Leptos app: compiled to WASM with `hydrate` (the browser) and into the
+//! server with `ssr`. Features live in folders (`auth/`, `users/`, …) with their view,
+//! server functions and queries side by side; `server/` holds the server-only plumbing.
+
+#![recursion_limit = "256"]
+
+pub mod auth;
+pub mod error;
+pub mod forms;
+pub mod i18n;
+pub mod shell;
+pub mod users;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{StaticSegment, WildcardSegment, path};
+
+use crate::i18n::{k, t};
+
+/// The HTML document around the app (server only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_csp(&options);
+    view! {
+        <!DOCTYPE html>
+        <html lang=shell::request_locale().tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#1d4ed8" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from this site or with this
+/// response's nonce (the hydration script), WASM compilation allowed, no framing.
+#[cfg(feature = "ssr")]
+fn set_page_csp(options: &LeptosOptions) {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    // cargo-leptos' live reload talks over a websocket in development only.
+    let connect = if options.env == leptos::config::Env::DEV {
+        "'self' ws: wss:"
+    } else {
+        "'self'"
+    };
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src {connect}; manifest-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&csp) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    shell::provide_shell_context();
+    // Marks the page once the WASM runs, for the end-to-end tests and for CSS that
+    // should only apply to the interactive page.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/onboard.css" />
+        <Title formatter=|title: String| if title.is_empty() { "Onboard".to_string() } else { format!("{title} · Onboard") } />
+        <Router>
+            <Routes fallback=|| view! { <shell::NotFound /> }>
+                <Route path=path!("/login") view=auth::LoginPage />
+                <Route path=path!("/setup") view=auth::SetupPage />
+                <ParentRoute path=StaticSegment("") view=shell::Layout>
+                    <Route path=StaticSegment("") view=shell::HomePage />
+                    <Route path=path!("/settings/users") view=users::UsersPage />
+                    <Route path=WildcardSegment("any") view=shell::NotFound />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Shown when a page fails to render.
+#[component]
+pub fn ErrorPage() -> impl IntoView {
+    view! {
+        <main id="main" class="auth-page">
+            <section class="auth-card">
+                <h1>{t(k::ERROR_INTERNAL)}</h1>
+                <a class="button" href="/">{t(k::ERRORS_BACK_HOME)}</a>
+            </section>
+        </main>
+    }
+}

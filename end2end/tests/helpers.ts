@@ -1,0 +1,36 @@
+import { expect, type Page, type TestInfo } from "@playwright/test";
+
+export const admin = {
+  email: process.env.E2E_ADMIN_EMAIL ?? "admin@example.com",
+  password: process.env.E2E_ADMIN_PASSWORD ?? "correct horse battery",
+};
+
+export function jsEnabled(testInfo: TestInfo): boolean {
+  return testInfo.project.use.javaScriptEnabled !== false;
+}
+
+/** Fails the test on any console error (a CSP violation, a panic in the WASM, …). */
+export function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(msg.text());
+  });
+  page.on("pageerror", (err) => errors.push(err.message));
+  return errors;
+}
+
+/** With JavaScript on, waits until the WASM has hydrated the page, so the test drives the
+ * client-side code paths; without it, the page is ready once loaded. */
+export async function ready(page: Page, testInfo: TestInfo): Promise<void> {
+  if (jsEnabled(testInfo)) {
+    await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
+  }
+}
+
+export async function signIn(page: Page, testInfo: TestInfo, email = admin.email, password = admin.password) {
+  await page.goto("/login");
+  await ready(page, testInfo);
+  await page.getByLabel(/e-mail|correo/i).fill(email);
+  await page.getByLabel(/password|passwort|contraseña/i).fill(password);
+  await page.getByRole("button", { name: /sign in|anmelden|iniciar sesión/i }).click();
+}

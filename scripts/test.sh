@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, clippy (server and WASM builds), unit and
+# integration tests against a real PostgreSQL, the release build (WASM size printed),
+# and the Playwright end-to-end tests in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --for-tests
+source scripts/env.sh
+source scripts/test-db.sh
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  test_db_cleanup
+}
+trap cleanup EXIT
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (server build: domain, app with ssr, server)"
+cargo clippy --release -p domain -p app -p server --all-targets -- -D warnings
+step "clippy (browser build: app with hydrate, frontend, for wasm32)"
+cargo clippy --profile wasm-release -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "release build (server and WASM)"
+cargo leptos build --release --precompress
+wasm="$LEPTOS_SITE_ROOT/pkg/onboard_bg.wasm"
+[[ -f "$wasm" ]] || wasm="$LEPTOS_SITE_ROOT/pkg/onboard.wasm"
+printf 'WASM size: %s bytes raw, %s bytes brotli\n' "$(stat -c %s "$wasm")" "$(stat -c %s "$wasm.br" 2>/dev/null || echo '?')"
+
+step "unit and integration tests (real PostgreSQL)"
+cargo test --release -p domain -p app -p server
+
+step "end-to-end tests (Playwright, headless Chromium)"
+scripts/e2e.sh

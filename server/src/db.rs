@@ -1,0 +1,65 @@
+//! The connection pool: to `DATABASE_URL`, or to the embedded cluster when it is unset.
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::config::Config;
+use crate::embedded_pg::{EmbeddedPg, EmbeddedPgError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("DATABASE_URL is not a valid PostgreSQL URL: {0}")]
+    BadUrl(sqlx::Error),
+    #[error("cannot connect to PostgreSQL: {0}")]
+    Connect(sqlx::Error),
+    #[error(transparent)]
+    Embedded(#[from] EmbeddedPgError),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// The pool, and the embedded cluster behind it if this process started one.
+pub struct Database {
+    pub pool: PgPool,
+    pub embedded: Option<EmbeddedPg>,
+}
+
+impl Database {
+    /// Connects (starting the embedded cluster when `DATABASE_URL` is unset) and migrates.
+    pub async fn open(config: &Config) -> Result<Database, DbError> {
+        let (options, embedded) = match &config.database_url {
+            Some(url) => (url.parse::<PgConnectOptions>().map_err(DbError::BadUrl)?, None),
+            None => {
+                let pg = EmbeddedPg::start(&config.embedded).await?;
+                tracing::info!(psql = %pg.psql_hint(), "using the embedded PostgreSQL");
+                (pg.connect_options(), Some(pg))
+            }
+        };
+        let pool = PgPoolOptions::new()
+            .max_connections(config.db_max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(DbError::Connect)?;
+        migrate(&pool).await?;
+        Ok(Database { pool, embedded })
+    }
+
+    /// Closes the pool and stops the embedded cluster if this process owns it.
+    pub async fn close(self) {
+        self.pool.close().await;
+        if let Some(pg) = self.embedded {
+            if let Err(e) = pg.stop().await {
+                tracing::error!(error = %e, "stopping the embedded PostgreSQL");
+            }
+        }
+    }
+}
+
+/// Applies `migrations/` (embedded at compile time). Safe when several processes start at
+/// once: sqlx serialises migrators with an advisory lock.
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    sqlx::migrate!("../migrations").run(pool).await
+}

@@ -1,0 +1,149 @@
+//! `onboard`: the server binary. `onboard serve` (the default) runs the web app;
+//! the other subcommands are the operations an admin runs from a shell.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use app::auth::Role;
+use app::error::AppError;
+use clap::{Parser, Subcommand};
+use server::config::Config;
+use server::db::Database;
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "onboard", version, about = "Customer onboarding and billing core for MSPs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default). Starts an embedded PostgreSQL when DATABASE_URL is unset.
+    Serve,
+    /// Create an admin account. The password is read from ONBOARD_ADMIN_PASSWORD or standard input.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,sqlx=warn")),
+        )
+        .with_target(false)
+        .init();
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::CreateAdmin { email, name } => create_admin(config, &email, &name).await,
+        Command::Migrate => Database::open(&config).await.map_err(|e| e.to_string()).map(|_| ()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let db = Database::open(&config).await.map_err(|e| e.to_string())?;
+    let listener = TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
+    let url = format!("http://{}", config.site_addr);
+    if app::users::db::any_user(&db.pool).await.map_err(|e| e.to_string())? {
+        println!("Onboard is running on {url} — sign in at {url}/login");
+    } else {
+        println!(
+            "Onboard is running on {url}\n\
+             First run: open {url}/setup to create the first admin \
+             (or run `onboard create-admin --email you@example.com --name \"Your Name\"`)."
+        );
+    }
+    server::web::spawn_session_sweeper(db.pool.clone());
+    let router = server::web::router(&config, db.pool.clone());
+    let served = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
+    tracing::info!("shutting down");
+    db.close().await;
+    served.map_err(|e| e.to_string())
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish open requests, then stop.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn create_admin(config: Config, email: &str, name: &str) -> Result<(), String> {
+    let password = match std::env::var("ONBOARD_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => read_password()?,
+    };
+    let new = app::users::NewUser::parse(name, email, Role::Admin, &password).map_err(|e| describe(&e))?;
+    let db = Database::open(&config).await.map_err(|e| e.to_string())?;
+    let result = app::users::db::create(&db.pool, new).await;
+    db.close().await;
+    let id = result.map_err(|e| describe(&e))?;
+    println!(
+        "Admin {email} created (id {id}). Sign in at http://{}/login",
+        config.site_addr
+    );
+    Ok(())
+}
+
+fn read_password() -> Result<String, String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        print!("Password for the new admin (input is shown): ");
+        let _ = std::io::stdout().flush();
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).map_err(|e| e.to_string())?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// An error for the terminal, in English (the CLI's language).
+fn describe(e: &AppError) -> String {
+    match e {
+        AppError::Validation { fields } => fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message(domain::Locale::En)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.message(domain::Locale::En),
+    }
+}

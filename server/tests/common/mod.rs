@@ -1,0 +1,81 @@
+//! Test support: the real router on a real port, against the test's own database.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use app::auth::Role;
+use app::users::{NewUser, db};
+use reqwest::{Client, StatusCode, redirect};
+use serde_json::Value;
+use server::config::Config;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: PgPool,
+}
+
+impl TestApp {
+    /// Serves the app on 127.0.0.1 (random port) with `vars` as its environment.
+    pub async fn spawn(pool: PgPool, vars: &[(&str, &str)]) -> TestApp {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())).unwrap();
+        let router = server::web::router(&config, pool.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+                .await
+                .unwrap();
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            pool,
+        }
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    pub async fn user(&self, email: &str, role: Role) -> Uuid {
+        let new = NewUser::parse("Test User", email, role, PASSWORD).unwrap();
+        db::create(&self.pool, new).await.unwrap()
+    }
+
+    /// Calls a server function as automation would (form-encoded arguments, JSON back).
+    pub async fn call(&self, client: &Client, function: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
+        let res = client
+            .post(format!("{}/api/{function}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, body)
+    }
+
+    pub async fn login(&self, client: &Client, email: &str, password: &str) -> (StatusCode, Value) {
+        self.call(client, "login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// A signed-in client for a new user with `role`.
+    pub async fn signed_in(&self, email: &str, role: Role) -> Client {
+        self.user(email, role).await;
+        let client = self.client();
+        let (status, body) = self.login(&client, email, PASSWORD).await;
+        assert_eq!(status, StatusCode::OK, "login failed: {body}");
+        client
+    }
+}
