@@ -1,6 +1,48 @@
 //! Onboard's shared rules. Pure: no leptos, sqlx or tokio anywhere in this crate's
 //! dependency tree, so the same code runs in the browser (WASM) and on the server.
 
+pub mod address;
+pub mod bank;
+pub mod contract;
+pub mod country;
+pub mod domain_name;
+pub mod email;
+pub mod error;
+pub mod format;
 pub mod locale;
+pub mod money;
+pub mod number;
+pub mod onboarding;
+pub mod period;
+pub mod phone;
+pub mod sla;
+pub mod text;
+mod value;
+pub mod vat;
 
+pub use address::{AddressDraft, PostalAddress, PostalCode};
+pub use bank::{Bic, Iban, MandateReference};
+pub use contract::{
+    BackupUnit, Contract, ContractDraft, ContractHeader, ContractPart, ContractPartDraft, ContractTerms, ContractType,
+    DeviceCategory, PaymentMethod, PaymentMethodKind,
+};
+pub use country::Country;
+pub use domain_name::Domain;
+pub use email::Email;
+pub use error::{Code, Errors, FieldError, FieldErrors};
+pub use format::{format_date, format_decimal, format_money};
 pub use locale::Locale;
+pub use money::{Currency, Money, Percentage, Quantity, UnitPrice};
+pub use onboarding::{
+    AlertProfileChoice, AlertProfileChoiceDraft, Contact, ContactDraft, Customer, CustomerDraft, NewCustomer,
+    NewCustomerDraft, RecordId, SlaChoice, SlaChoiceDraft, WizardStep,
+};
+pub use period::{BillingCycle, BillingTiming, DateRange, parse_date};
+pub use phone::Phone;
+pub use sla::{
+    AlertProfile, AlertProfileDraft, AlertThreshold, AlertThresholdDraft, BusinessHours, DaySpan, DaySpanDraft, Metric,
+    Operator, Priority, ResponseTarget, ResponseTargetDraft, Severity, Sla, SlaDraft, SlaTargets, SlaTargetsDraft,
+    TimeOfDay, TimeZoneName, Weekday,
+};
+pub use text::{AddressLine, CustomerName, Label, Notes, PersonName};
+pub use vat::VatId;

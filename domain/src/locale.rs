@@ -80,7 +80,10 @@ mod tests {
 
     #[test]
     fn accept_language_honours_quality() {
-        assert_eq!(Locale::from_accept_language("fr-FR,fr;q=0.9,es;q=0.8,de;q=0.7"), Some(Locale::Es));
+        assert_eq!(
+            Locale::from_accept_language("fr-FR,fr;q=0.9,es;q=0.8,de;q=0.7"),
+            Some(Locale::Es)
+        );
         assert_eq!(Locale::from_accept_language("de-CH"), Some(Locale::De));
         assert_eq!(Locale::from_accept_language("en;q=0.1, de;q=0.5"), Some(Locale::De));
         assert_eq!(Locale::from_accept_language("fr, it"), None);
