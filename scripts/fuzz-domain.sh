@@ -5,7 +5,7 @@
 # domain/tests/fuzz.proptest-regressions so the next run replays it first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/root/.cache/onboard/target}"
+source scripts/env.sh
 export PROPTEST_CASES="${1:-200000}"
 echo "fuzzing domain parsers with ${PROPTEST_CASES} cases per target"
 cargo test --release -p domain --test fuzz -- --include-ignored

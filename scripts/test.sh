@@ -22,12 +22,17 @@ cargo fmt --all -- --check
 step "clippy (server build: domain, app with ssr, server)"
 cargo clippy --release -p domain -p app -p server --all-targets -- -D warnings
 step "clippy (browser build: app with hydrate, frontend, for wasm32)"
-cargo clippy --profile wasm-release -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "the browser build pulls in no server-only crate"
+server_only=$(cargo tree -p frontend --target wasm32-unknown-unknown -e normal --prefix none | sort -u \
+  | grep -E '^(sqlx|tokio|axum|argon2|hyper|mio|tower-sessions)[ -]' || true)
+if [[ -n "$server_only" ]]; then echo "server-only crates in the WASM build:"; echo "$server_only"; exit 1; fi
+echo "none of sqlx, tokio, axum, argon2, hyper, mio, tower-sessions"
 
 step "release build (server and WASM)"
 cargo leptos build --release --precompress
-wasm="$LEPTOS_SITE_ROOT/pkg/onboard_bg.wasm"
-[[ -f "$wasm" ]] || wasm="$LEPTOS_SITE_ROOT/pkg/onboard.wasm"
+wasm="$LEPTOS_SITE_ROOT/pkg/onboard.wasm"
 printf 'WASM size: %s bytes raw, %s bytes brotli\n' "$(stat -c %s "$wasm")" "$(stat -c %s "$wasm.br" 2>/dev/null || echo '?')"
 
 step "unit and integration tests (real PostgreSQL)"

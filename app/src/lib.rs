@@ -17,7 +17,7 @@ pub mod server;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{StaticSegment, WildcardSegment, path};
+use leptos_router::{SsrMode, StaticSegment, WildcardSegment, path};
 
 use crate::i18n::{k, t};
 
@@ -71,10 +71,14 @@ fn set_page_csp(options: &LeptosOptions) {
     }
 }
 
+/// Every page waits for its data before the server sends it: the HTML is complete without
+/// JavaScript (no streamed fragments to swap in), and a redirect can still be a real 302.
+const ASYNC: SsrMode = SsrMode::Async;
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    shell::provide_shell_context();
+    provide_context(i18n::UiLocale(shell::page_locale()));
     // Marks the page once the WASM runs, for the end-to-end tests and for CSS that
     // should only apply to the interactive page.
     #[cfg(feature = "hydrate")]
@@ -88,15 +92,17 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/onboard.css" />
         <Title formatter=|title: String| if title.is_empty() { "Onboard".to_string() } else { format!("{title} · Onboard") } />
         <Router>
+            <shell::ShellContext>
             <Routes fallback=|| view! { <shell::NotFound /> }>
-                <Route path=path!("/login") view=auth::LoginPage />
-                <Route path=path!("/setup") view=auth::SetupPage />
-                <ParentRoute path=StaticSegment("") view=shell::Layout>
-                    <Route path=StaticSegment("") view=shell::HomePage />
-                    <Route path=path!("/settings/users") view=users::UsersPage />
-                    <Route path=WildcardSegment("any") view=shell::NotFound />
+                <Route path=path!("/login") view=auth::LoginPage ssr=ASYNC />
+                <Route path=path!("/setup") view=auth::SetupPage ssr=ASYNC />
+                <ParentRoute path=StaticSegment("") view=shell::Layout ssr=ASYNC>
+                    <Route path=StaticSegment("") view=shell::HomePage ssr=ASYNC />
+                    <Route path=path!("/settings/users") view=users::UsersPage ssr=ASYNC />
+                    <Route path=WildcardSegment("any") view=shell::NotFound ssr=ASYNC />
                 </ParentRoute>
             </Routes>
+            </shell::ShellContext>
         </Router>
     }
 }

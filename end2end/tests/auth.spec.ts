@@ -46,6 +46,7 @@ test("sign in, switch to German, reload and stay signed in, sign out", async ({ 
   await page.getByRole("button", { name: "Abmelden" }).click();
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByRole("heading", { name: "Anmelden" })).toBeVisible();
+  await expect(page.getByRole("status")).toHaveText("Sie wurden abgemeldet.");
   // the session is gone on the server: a protected page sends us back to sign-in
   await page.goto("/settings/users");
   await expect(page).toHaveURL(/\/login/);

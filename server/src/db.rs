@@ -50,10 +50,10 @@ impl Database {
     /// Closes the pool and stops the embedded cluster if this process owns it.
     pub async fn close(self) {
         self.pool.close().await;
-        if let Some(pg) = self.embedded {
-            if let Err(e) = pg.stop().await {
-                tracing::error!(error = %e, "stopping the embedded PostgreSQL");
-            }
+        if let Some(pg) = self.embedded
+            && let Err(e) = pg.stop().await
+        {
+            tracing::error!(error = %e, "stopping the embedded PostgreSQL");
         }
     }
 }

@@ -7,17 +7,17 @@ use leptos_router::hooks::use_query_map;
 
 use super::Login;
 use crate::i18n::{k, t, use_locale};
-use crate::shell::AuthActions;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let login = use_context::<AuthActions>()
-        .map(|a| a.login)
-        .unwrap_or_else(ServerAction::<Login>::new);
+    // Created here, inside the routes: after a no-JS post the server passes an error
+    // back in the URL, and only an action created under <Routes> picks it up.
+    let login = ServerAction::<Login>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let locale = use_locale();
     let error = move || login.value().get().and_then(Result::err).map(|e| e.message(locale));
+    crate::shell::load_page_after(login, move || super::safe_next(Some(&next())));
     let signed_out = move || query.read().get("signed_out").is_some();
 
     view! {
@@ -29,7 +29,7 @@ pub fn LoginPage() -> impl IntoView {
                     <p class="notice" role="status">{t(k::LOGIN_SIGNED_OUT)}</p>
                 </Show>
                 <ActionForm action=login attr:class="stack" attr:novalidate="">
-                    <input type="hidden" name="next" prop:value=next />
+                    <input type="hidden" name="next" value=next />
                     <div class="field">
                         <label for="login-email">{t(k::LOGIN_EMAIL)}</label>
                         <input id="login-email" name="email" type="email" autocomplete="username" required autofocus />

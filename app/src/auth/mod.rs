@@ -75,7 +75,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             .login(&user)
             .await
             .map_err(|e| crate::server::internal("session login", e))?;
-        leptos_axum::redirect(&safe_next(next.as_deref()));
+        crate::server::redirect_form_post(&safe_next(next.as_deref()));
         Ok(())
     })
     .await
@@ -89,7 +89,7 @@ pub async fn logout() -> Result<(), AppError> {
             .logout()
             .await
             .map_err(|e| crate::server::internal("session logout", e))?;
-        leptos_axum::redirect("/login");
+        crate::server::redirect_form_post("/login?signed_out=1");
         Ok(())
     })
     .await

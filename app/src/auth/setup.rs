@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::forms::FieldMessage;
 use crate::i18n::{k, t, use_locale};
+use crate::users::{NewUserFields, NewUserValues};
 
 /// Whether the system still needs its first admin.
 #[server(prefix = "/api", endpoint = "setup/status")]
@@ -28,7 +28,7 @@ pub async fn create_first_admin(name: String, email: String, password: String) -
             .login(&user)
             .await
             .map_err(|e| crate::server::internal("session login", e))?;
-        leptos_axum::redirect("/");
+        crate::server::redirect_form_post("/");
         Ok(())
     })
     .await
@@ -38,7 +38,9 @@ pub async fn create_first_admin(name: String, email: String, password: String) -
 pub fn SetupPage() -> impl IntoView {
     let needed = Resource::new(|| (), |_| setup_needed());
     let create = ServerAction::<CreateFirstAdmin>::new();
+    crate::shell::load_page_after(create, || "/".to_string());
     let locale = use_locale();
+    let values = NewUserValues::new();
     let result = move || create.value().get().and_then(Result::err);
     let general = move || {
         result()
@@ -56,22 +58,13 @@ pub fn SetupPage() -> impl IntoView {
                         Ok(true) => view! {
                             <p>{t(k::SETUP_INTRO)}</p>
                             <ActionForm action=create attr:class="stack" attr:novalidate="">
-                                <div class="field">
-                                    <label for="setup-name">{t(k::USERS_NAME)}</label>
-                                    <input id="setup-name" name="name" autocomplete="name" required />
-                                    <FieldMessage error=Signal::derive(result) field="name" />
-                                </div>
-                                <div class="field">
-                                    <label for="setup-email">{t(k::LOGIN_EMAIL)}</label>
-                                    <input id="setup-email" name="email" type="email" autocomplete="username" required />
-                                    <FieldMessage error=Signal::derive(result) field="email" />
-                                </div>
-                                <div class="field">
-                                    <label for="setup-password">{t(k::LOGIN_PASSWORD)}</label>
-                                    <input id="setup-password" name="password" type="password" autocomplete="new-password" required aria-describedby="setup-password-hint" />
-                                    <p id="setup-password-hint" class="hint">{t(k::USERS_PASSWORD_HINT)}</p>
-                                    <FieldMessage error=Signal::derive(result) field="password" />
-                                </div>
+                                <NewUserFields
+                                    form_id="setup"
+                                    values=values
+                                    server_error=Signal::derive(result)
+                                    password_label=k::LOGIN_PASSWORD
+                                    email_autocomplete="username"
+                                />
                                 <p class="form-error" role="alert">{general}</p>
                                 <button type="submit" class="button primary">{t(k::SETUP_SUBMIT)}</button>
                             </ActionForm>

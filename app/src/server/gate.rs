@@ -114,6 +114,25 @@ async fn client_ip(trust_proxy: bool) -> Option<IpAddr> {
         .map(|c| c.0.ip())
 }
 
+/// Whether the current server function was called by a plain HTML form (no JavaScript).
+pub fn is_html_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// After sign-in, sign-out or setup: a plain form post gets a real redirect; the WASM
+/// client instead loads the target page in full (see `crate::shell::load_page`), so the
+/// new session is read fresh by the server-rendered page.
+pub fn redirect_form_post(path: &str) {
+    if is_html_form_post() {
+        leptos_axum::redirect(path);
+    }
+}
+
 /// Gives an error its HTTP status when the function was called as an API (JSON) request.
 /// A plain HTML form post keeps the framework's redirect back to the form, which then
 /// shows the error; a page being rendered keeps its own status.
@@ -128,10 +147,8 @@ fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
                 .is_some_and(|v| v.contains("text/html"));
             p.uri.path().starts_with("/api/") && !html_form
         });
-        if api_call {
-            if let Some(options) = use_context::<ResponseOptions>() {
-                options.set_status(e.status());
-            }
+        if let Some(options) = use_context::<ResponseOptions>().filter(|_| api_call) {
+            options.set_status(e.status());
         }
     }
     result

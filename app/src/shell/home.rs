@@ -12,10 +12,7 @@ use crate::i18n::{k, t, text_with, use_locale};
 pub fn HomePage() -> impl IntoView {
     let locale = use_locale();
     let user = use_user();
-    let today = {
-        let _ = locale;
-        (Utc::now().date_naive()).to_string()
-    };
+    let today = domain::format::format_date(Utc::now().date_naive(), locale);
     view! {
         <Title text=t(k::HOME_TITLE) />
         {move || user.get().map(|u| view! {

@@ -30,10 +30,10 @@ pub fn LanguageSwitcher() -> impl IntoView {
     let current = use_locale();
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(()))) {
-            if let Some(w) = web_sys::window() {
-                let _ = w.location().reload();
-            }
+        if matches!(action.value().get(), Some(Ok(())))
+            && let Some(w) = web_sys::window()
+        {
+            let _ = w.location().reload();
         }
     });
     view! {

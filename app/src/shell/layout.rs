@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
-use super::{AuthActions, LanguageSwitcher, UserResource, role_label};
-use crate::auth::{Permission, UserInfo};
+use super::{LanguageSwitcher, UserResource, role_label};
+use crate::auth::{Logout, Permission, UserInfo};
 use crate::i18n::{Key, k, t, use_locale};
 
 #[component]
@@ -42,7 +42,8 @@ pub fn Layout() -> impl IntoView {
 
 #[component]
 fn Header(user: UserInfo) -> impl IntoView {
-    let logout = expect_context::<AuthActions>().logout;
+    let logout = ServerAction::<Logout>::new();
+    super::load_page_after(logout, || "/login?signed_out=1".to_string());
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Onboard"</a>

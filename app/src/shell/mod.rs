@@ -15,36 +15,25 @@ use chrono::{DateTime, Utc};
 use domain::Locale;
 use leptos::prelude::*;
 
-use crate::auth::{Login, Logout, Role, UserInfo, current_user};
+use crate::auth::{Role, UserInfo, current_user};
 use crate::error::AppError;
-use crate::i18n::{UiLocale, k, t};
+use crate::i18n::{k, t};
 
 /// The cookie that remembers the chosen language.
 pub const LOCALE_COOKIE: &str = "onboard_locale";
 
-/// Sign-in and sign-out actions, shared so the user resource refreshes after either.
-#[derive(Clone, Copy)]
-pub struct AuthActions {
-    pub login: ServerAction<Login>,
-    pub logout: ServerAction<Logout>,
-}
-
-/// The signed-in user, loaded once per page and refreshed after sign-in/out.
+/// The signed-in user, loaded once per page and again on every navigation, so sign-in,
+/// sign-out and an expired session show at the next click.
 #[derive(Clone, Copy)]
 pub struct UserResource(pub Resource<Result<Option<UserInfo>, AppError>>);
 
-pub fn provide_shell_context() {
-    provide_context(UiLocale(page_locale()));
-    let actions = AuthActions {
-        login: ServerAction::new(),
-        logout: ServerAction::new(),
-    };
-    provide_context(actions);
-    let user = Resource::new(
-        move || (actions.login.version().get(), actions.logout.version().get()),
-        |_| current_user(),
-    );
+/// Provides the user resource to the routes (inside the `<Router>`, which it follows).
+#[component]
+pub fn ShellContext(children: Children) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let user = Resource::new(move || location.pathname.get(), |_| current_user());
     provide_context(UserResource(user));
+    children()
 }
 
 /// The signed-in user as a signal (`None` while loading or when signed out).
@@ -55,7 +44,7 @@ pub fn use_user() -> Signal<Option<UserInfo>> {
 
 /// The page's language: on the server from the request, in the browser from `<html lang>`
 /// (which the server wrote), so both sides render the same text.
-fn page_locale() -> Locale {
+pub fn page_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
         request_locale()
@@ -111,6 +100,25 @@ pub fn locale_from_headers(headers: &http::HeaderMap) -> Locale {
         .unwrap_or_default()
 }
 
+/// Loads `path` as a whole new page once `action` has succeeded: after sign-in, sign-out
+/// or setup the session changed, and the server-rendered page reads it fresh.
+pub fn load_page_after<T, E>(action: ServerAction<T>, path: impl Fn() -> String + 'static)
+where
+    T: leptos::server_fn::ServerFn<Output = (), Error = E> + Clone + Send + Sync + 'static,
+    E: Clone + Send + Sync + 'static,
+{
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(())))
+            && let Some(w) = web_sys::window()
+        {
+            let _ = w.location().assign(&path());
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (action, path);
+}
+
 pub fn role_label(role: Role) -> &'static str {
     t(match role {
         Role::Admin => k::ROLE_ADMIN,
@@ -124,10 +132,7 @@ pub fn role_label(role: Role) -> &'static str {
 pub fn format_instant(at: DateTime<Utc>, locale: Locale) -> String {
     format!(
         "{} {} UTC",
-        {
-            let _ = locale;
-            (at.date_naive()).to_string()
-        },
+        domain::format::format_date(at.date_naive(), locale),
         at.format("%H:%M")
     )
 }

@@ -2,8 +2,10 @@
 
 #[cfg(feature = "ssr")]
 pub mod db;
+mod fields;
 mod page;
 
+pub use fields::{NewUserFields, NewUserValues};
 pub use page::UsersPage;
 
 use chrono::{DateTime, Utc};
@@ -45,8 +47,11 @@ impl NewUser {
         let mut problems = Vec::new();
         let name = domain::PersonName::parse(name).map_err(|e| problems.push(FieldProblem::from_domain("name", e)));
         let email = domain::Email::parse(email).map_err(|e| problems.push(FieldProblem::from_domain("email", e)));
-        if password.chars().count() < PASSWORD_MIN_LENGTH {
-            problems.push(FieldProblem::new("password", "password.too_short").with("min", PASSWORD_MIN_LENGTH));
+        if let Err(p) = check_password(password) {
+            problems.push(FieldProblem {
+                field: "password".into(),
+                ..p
+            });
         }
         match (name, email) {
             (Ok(name), Ok(email)) if problems.is_empty() => Ok(NewUser {
@@ -57,6 +62,15 @@ impl NewUser {
             }),
             _ => Err(AppError::validation(problems)),
         }
+    }
+}
+
+/// The password rule, for the form (as the user types) and for [`NewUser::parse`].
+pub fn check_password(password: &str) -> Result<(), FieldProblem> {
+    if password.chars().count() < PASSWORD_MIN_LENGTH {
+        Err(FieldProblem::new("", "password.too_short").with("min", PASSWORD_MIN_LENGTH))
+    } else {
+        Ok(())
     }
 }
 

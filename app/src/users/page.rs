@@ -2,9 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::{CreateUser, SetUserActive, SetUserRole, list_users};
+use super::{CreateUser, NewUserFields, NewUserValues, SetUserActive, SetUserRole, list_users};
 use crate::auth::Role;
-use crate::forms::FieldMessage;
 use crate::i18n::{k, t, use_locale};
 use crate::shell::{role_label, use_user};
 
@@ -25,6 +24,13 @@ pub fn UsersPage() -> impl IntoView {
     );
     let locale = use_locale();
     let me = use_user();
+    let values = NewUserValues::new();
+    // A created user clears the form for the next one.
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_))) {
+            values.clear();
+        }
+    });
     let create_error = move || create.value().get().and_then(Result::err);
     let create_general = move || {
         create_error()
@@ -110,29 +116,27 @@ pub fn UsersPage() -> impl IntoView {
         <section class="card" aria-labelledby="new-user-title">
             <h2 id="new-user-title">{t(k::USERS_CREATE_TITLE)}</h2>
             <ActionForm action=create attr:class="grid-form" attr:novalidate="">
-                <div class="field">
-                    <label for="new-user-name">{t(k::USERS_NAME)}</label>
-                    <input id="new-user-name" name="name" autocomplete="off" required />
-                    <FieldMessage error=Signal::derive(create_error) field="name" />
-                </div>
-                <div class="field">
-                    <label for="new-user-email">{t(k::LOGIN_EMAIL)}</label>
-                    <input id="new-user-email" name="email" type="email" autocomplete="off" required />
-                    <FieldMessage error=Signal::derive(create_error) field="email" />
-                </div>
+                <NewUserFields
+                    form_id="new-user"
+                    values=values
+                    server_error=Signal::derive(create_error)
+                    password_label=k::USERS_INITIAL_PASSWORD
+                    email_autocomplete="off"
+                />
                 <div class="field">
                     <label for="new-user-role">{t(k::USERS_ROLE)}</label>
                     <select id="new-user-role" name="role">
-                        {Role::ALL.into_iter().map(|r| view! {
-                            <option value=r.as_str() selected=r == Role::Technician>{role_label(r)}</option>
-                        }).collect_view()}
+                        {Role::ALL
+                            .into_iter()
+                            .map(|r| {
+                                view! {
+                                    <option value=r.as_str() selected=r == Role::Technician>
+                                        {role_label(r)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
-                </div>
-                <div class="field">
-                    <label for="new-user-password">{t(k::USERS_INITIAL_PASSWORD)}</label>
-                    <input id="new-user-password" name="password" type="password" autocomplete="new-password" required aria-describedby="new-user-password-hint" />
-                    <p id="new-user-password-hint" class="hint">{t(k::USERS_PASSWORD_HINT)}</p>
-                    <FieldMessage error=Signal::derive(create_error) field="password" />
                 </div>
                 <p class="form-error" role="alert">{create_general}</p>
                 <Show when=move || matches!(create.value().get(), Some(Ok(_)))>

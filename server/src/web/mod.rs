@@ -24,6 +24,7 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sqlx::PgPool;
 use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -93,6 +94,7 @@ pub fn router(config: &Config, pool: PgPool) -> Router {
 
     let leptos_state = state.leptos.clone();
     Router::new()
+        .merge(static_files(&config.site_root))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/api/{*fn_name}", any(unknown_function))
@@ -114,6 +116,18 @@ pub fn router(config: &Config, pool: PgPool) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// The built assets. Named explicitly because the app's own catch-all route (the 404 page
+/// inside the signed-in layout) would otherwise answer for them.
+fn static_files(site_root: &str) -> Router<ServerState> {
+    let root = std::path::Path::new(site_root);
+    let pkg = ServeDir::new(root.join("pkg")).precompressed_br().precompressed_gzip();
+    let file = |name: &str| ServeFile::new(root.join(name)).precompressed_br().precompressed_gzip();
+    Router::new()
+        .nest_service("/pkg", pkg)
+        .route_service("/icon.svg", file("icon.svg"))
+        .route_service("/manifest.webmanifest", file("manifest.webmanifest"))
 }
 
 /// Server functions are routed by `leptos_routes_with_context` (one route each); what
