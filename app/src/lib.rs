@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod auth;
+pub mod customers;
 pub mod error;
 pub mod forms;
 pub mod i18n;
@@ -98,6 +99,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=auth::SetupPage ssr=ASYNC />
                 <ParentRoute path=StaticSegment("") view=shell::Layout ssr=ASYNC>
                     <Route path=StaticSegment("") view=shell::HomePage ssr=ASYNC />
+                    <Route path=path!("/customers") view=customers::CustomersPage ssr=ASYNC />
+                    <Route path=path!("/customers/new") view=customers::NewCustomerPage ssr=ASYNC />
+                    <Route path=path!("/customers/:id") view=customers::CustomerPage ssr=ASYNC />
                     <Route path=path!("/settings/users") view=users::UsersPage ssr=ASYNC />
                     <Route path=WildcardSegment("any") view=shell::NotFound ssr=ASYNC />
                 </ParentRoute>

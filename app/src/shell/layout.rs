@@ -49,7 +49,7 @@ fn Header(user: UserInfo) -> impl IntoView {
             <a class="brand" href="/">"Onboard"</a>
             <nav aria-label=t(k::NAV_MAIN) class="mainnav">
                 <ul>
-                    <NavSoon label=k::NAV_CUSTOMERS />
+                    <li><A href="/customers">{t(k::NAV_CUSTOMERS)}</A></li>
                     <NavSoon label=k::NAV_SALES_BILLING />
                     <NavSoon label=k::NAV_SERVICE_DESK />
                     {user.can(Permission::ManageUsers).then(|| view! {

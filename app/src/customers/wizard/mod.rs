@@ -1,0 +1,374 @@
+//! `/customers/new`: the new-customer wizard. Customer → contract → SLA and alert profile →
+//! contact → summary. The whole state is a draft in localStorage (saved on every change,
+//! restored after a reload, a crash or a new sign-in); the submit carries an idempotency
+//! key made when the draft started, so a retry never creates a second customer.
+
+mod contact_step;
+mod contract_step;
+mod customer_step;
+pub mod fields;
+mod sla_step;
+mod summary;
+
+use std::collections::{BTreeSet, HashSet};
+
+use domain::{NewCustomerDraft, WizardStep};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use self::fields::FieldContext;
+use crate::auth::Permission;
+use crate::error::AppError;
+use crate::i18n::{Key, k, t, use_locale};
+use crate::shell::use_user;
+
+/// Everything the wizard holds; this is what localStorage keeps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Wizard {
+    pub draft: NewCustomerDraft,
+    /// 0–3: the four steps, 4: the summary.
+    pub step: usize,
+    /// The idempotency key of this draft's submission.
+    pub key: Uuid,
+    /// The "show more" sections the user opened.
+    pub more: BTreeSet<String>,
+}
+
+impl Default for Wizard {
+    fn default() -> Self {
+        Wizard {
+            draft: NewCustomerDraft::default(),
+            step: 0,
+            key: Uuid::nil(),
+            more: BTreeSet::new(),
+        }
+    }
+}
+
+const STEPS: [(WizardStep, Key); 4] = [
+    (WizardStep::Customer, k::WIZARD_STEP_CUSTOMER),
+    (WizardStep::Contract, k::WIZARD_STEP_CONTRACT),
+    (WizardStep::SlaAndAlerts, k::WIZARD_STEP_SLA),
+    (WizardStep::Contact, k::WIZARD_STEP_CONTACT),
+];
+const SUMMARY: usize = 4;
+
+fn step_index(step: WizardStep) -> usize {
+    STEPS.iter().position(|(s, _)| *s == step).unwrap_or(0)
+}
+
+#[component]
+pub fn NewCustomerPage() -> impl IntoView {
+    let user = use_user();
+    view! {
+        <Title text=t(k::WIZARD_TITLE) />
+        {move || match user.get() {
+            Some(u) if u.can(Permission::CreateCustomer) => view! { <WizardView user_id=u.id /> }.into_any(),
+            Some(_) => view! {
+                <header class="page-header"><h1>{t(k::WIZARD_TITLE)}</h1></header>
+                <p class="form-error" role="alert">{t(k::ERROR_FORBIDDEN)}</p>
+            }.into_any(),
+            None => ().into_any(),
+        }}
+    }
+}
+
+#[component]
+fn WizardView(user_id: Uuid) -> impl IntoView {
+    let locale = use_locale();
+    let state = RwSignal::new(Wizard::default());
+    let restored = RwSignal::new(false);
+    let loaded = RwSignal::new(false);
+    draft_storage::keep(state, user_id, restored, loaded);
+
+    let ctx = FieldContext {
+        errors: Memo::new(move |_| {
+            state.with(|w| {
+                STEPS
+                    .get(w.step)
+                    .map(|(s, _)| w.draft.validate_step(*s))
+                    .unwrap_or_default()
+            })
+        }),
+        touched: RwSignal::new(HashSet::new()),
+        attempted: RwSignal::new(false),
+        server: RwSignal::new(Vec::new()),
+    };
+    provide_context(ctx);
+    provide_context(state);
+
+    let general_error = RwSignal::new(None::<AppError>);
+    let submit =
+        Action::new(move |(draft, key): &(NewCustomerDraft, Uuid)| super::create_customer(draft.clone(), *key));
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(id)) => {
+            draft_storage::clear(user_id);
+            go_to(&format!("/customers/{id}"));
+        }
+        Some(Err(AppError::Validation { fields })) => {
+            let first = fields
+                .iter()
+                .filter_map(|f| NewCustomerDraft::step_of(&f.field))
+                .map(step_index)
+                .min();
+            ctx.server.set(fields);
+            ctx.attempted.set(true);
+            state.update(|w| w.step = first.unwrap_or(w.step));
+        }
+        Some(Err(e)) => general_error.set(Some(e)),
+        None => {}
+    });
+
+    let go = move |to: usize| {
+        ctx.attempted.set(false);
+        general_error.set(None);
+        state.update(|w| w.step = to);
+        focus_heading();
+    };
+    let next = move || {
+        let step = state.with_untracked(|w| w.step);
+        if ctx.errors.with_untracked(Vec::is_empty) {
+            go(step + 1);
+        } else {
+            ctx.attempted.set(true);
+            focus_first_invalid();
+        }
+    };
+    let create = move || {
+        let (draft, key) = state.with_untracked(|w| (w.draft.clone(), w.key));
+        general_error.set(None);
+        submit.dispatch((draft, key));
+    };
+    let discard = move |_| {
+        draft_storage::clear(user_id);
+        state.set(Wizard {
+            key: draft_storage::new_key(),
+            ..Wizard::default()
+        });
+        ctx.touched.set(HashSet::new());
+        ctx.server.set(Vec::new());
+        restored.set(false);
+        go(0);
+    };
+
+    view! {
+        <header class="page-header wizard-header">
+            <h1>{t(k::WIZARD_TITLE)}</h1>
+            <button type="button" class="button small" on:click=discard>{t(k::WIZARD_DISCARD)}</button>
+        </header>
+        <noscript><p class="form-error">{t(k::WIZARD_NOSCRIPT)}</p></noscript>
+        <Show when=move || restored.get()>
+            <p class="notice" role="status">{t(k::WIZARD_RESTORED)}</p>
+        </Show>
+        <StepIndicator state=state go=Callback::new(go) />
+        <form
+            class="wizard card"
+            novalidate=""
+            on:submit=move |ev| {
+                ev.prevent_default();
+                if state.with_untracked(|w| w.step) == SUMMARY { create() } else { next() }
+            }
+        >
+            <h2 id="wizard-step-title" tabindex="-1">
+                {move || state.with(|w| STEPS.get(w.step).map(|(_, key)| t(*key)).unwrap_or(t(k::WIZARD_STEP_SUMMARY)))}
+            </h2>
+            <Show when=move || loaded.get() fallback=|| view! { <p class="muted">{t(k::COMMON_LOADING)}</p> }>
+                {move || match state.with(|w| w.step) {
+                    0 => view! { <customer_step::CustomerStep /> }.into_any(),
+                    1 => view! { <contract_step::ContractStep /> }.into_any(),
+                    2 => view! { <sla_step::SlaStep /> }.into_any(),
+                    3 => view! { <contact_step::ContactStep /> }.into_any(),
+                    _ => view! { <summary::Summary /> }.into_any(),
+                }}
+            </Show>
+            <Show when=move || ctx.attempted.get() && !ctx.errors.with(Vec::is_empty)>
+                <p class="form-error" role="alert">{t(k::WIZARD_STEP_MISSING)}</p>
+            </Show>
+            <p class="form-error" role="alert">{move || general_error.get().map(|e| e.message(locale))}</p>
+            <div class="wizard-actions">
+                <Show when=move || state.with(|w| w.step > 0)>
+                    <button type="button" class="button" on:click=move |_| go(state.with_untracked(|w| w.step) - 1)>
+                        {t(k::WIZARD_BACK)}
+                    </button>
+                </Show>
+                <Show when=move || state.with(|w| w.step == 1 && w.draft.contract.is_some())>
+                    <button
+                        type="button"
+                        class="button"
+                        on:click=move |_| {
+                            state.update(|w| w.draft.contract = None);
+                            go(2);
+                        }
+                    >
+                        {t(k::WIZARD_SKIP_CONTRACT)}
+                    </button>
+                </Show>
+                {move || if state.with(|w| w.step) == SUMMARY {
+                    view! {
+                        <button type="submit" class="button primary" disabled=move || submit.pending().get()>
+                            {t(k::WIZARD_CREATE)}
+                        </button>
+                    }.into_any()
+                } else {
+                    view! { <button type="submit" class="button primary">{t(k::WIZARD_NEXT)}</button> }.into_any()
+                }}
+            </div>
+        </form>
+    }
+}
+
+/// The four steps and the summary; a step already passed can be revisited by a click.
+#[component]
+fn StepIndicator(state: RwSignal<Wizard>, go: Callback<usize>) -> impl IntoView {
+    let labels: Vec<Key> = STEPS
+        .iter()
+        .map(|(_, key)| *key)
+        .chain([k::WIZARD_STEP_SUMMARY])
+        .collect();
+    view! {
+        <nav aria-label=t(k::WIZARD_PROGRESS)>
+            <ol class="steps">
+                {labels
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, key)| {
+                        let current = move || state.with(|w| w.step == i);
+                        let done = move || state.with(|w| w.step > i);
+                        view! {
+                            <li class:current=current class:done=done aria-current=move || current().then_some("step")>
+                                <button type="button" class="step" disabled=move || !done() on:click=move |_| go.run(i)>
+                                    <span class="step-number" aria-hidden="true">{i + 1}</span>
+                                    {t(key)}
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </nav>
+    }
+}
+
+/// A "Show more" section, remembered in the draft.
+#[component]
+pub fn ShowMore(section: &'static str, children: ChildrenFn) -> impl IntoView {
+    let state = expect_context::<RwSignal<Wizard>>();
+    let open = move || state.with(|w| w.more.contains(section));
+    let toggle = move |_| {
+        state.update(|w| {
+            if !w.more.remove(section) {
+                w.more.insert(section.to_string());
+            }
+        })
+    };
+    view! {
+        <button type="button" class="link-button" aria-expanded=move || open().to_string() on:click=toggle>
+            {move || if open() { t(k::WIZARD_SHOW_LESS) } else { t(k::WIZARD_SHOW_MORE) }}
+        </button>
+        <Show when=open>
+            <div class="more">{children()}</div>
+        </Show>
+    }
+}
+
+fn go_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+/// Moves focus to the step's heading, so keyboard and screen-reader users start at the top.
+fn focus_heading() {
+    focus_selector("#wizard-step-title");
+}
+
+fn focus_first_invalid() {
+    focus_selector("form.wizard [aria-invalid=\"true\"]");
+}
+
+fn focus_selector(selector: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let selector = selector.to_string();
+        request_animation_frame(move || {
+            if let Some(el) = document().query_selector(&selector).ok().flatten()
+                && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+            {
+                let _ = el.focus();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = selector;
+}
+
+/// The draft in localStorage, one per user per browser. gloo-storage panics during SSR,
+/// so every call sits in a browser-only effect.
+mod draft_storage {
+    use super::*;
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn storage_key(user: Uuid) -> String {
+        format!("onboard.new-customer-draft.{user}")
+    }
+
+    pub fn new_key() -> Uuid {
+        #[cfg(feature = "hydrate")]
+        if let Some(uuid) = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .and_then(|c| c.random_uuid().parse().ok())
+        {
+            return uuid;
+        }
+        Uuid::nil()
+    }
+
+    /// Restores the user's draft once the page runs in the browser, then saves every change.
+    pub fn keep(state: RwSignal<Wizard>, user: Uuid, restored: RwSignal<bool>, loaded: RwSignal<bool>) {
+        #[cfg(feature = "hydrate")]
+        {
+            use gloo_storage::Storage;
+            Effect::new(move |_| {
+                let saved: Option<Wizard> = gloo_storage::LocalStorage::get(storage_key(user)).ok();
+                match saved {
+                    Some(w) if w.key != Uuid::nil() => {
+                        restored.set(w.draft != NewCustomerDraft::default() || w.step > 0);
+                        state.set(w);
+                    }
+                    _ => state.update(|w| w.key = new_key()),
+                }
+                loaded.set(true);
+            });
+            Effect::new(move |_| {
+                let w = state.get();
+                if loaded.get_untracked() && w.key != Uuid::nil() {
+                    let _ = gloo_storage::LocalStorage::set(storage_key(user), &w);
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (state, user, restored, loaded);
+    }
+
+    pub fn clear(user: Uuid) {
+        #[cfg(feature = "hydrate")]
+        {
+            use gloo_storage::Storage;
+            gloo_storage::LocalStorage::delete(storage_key(user));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = user;
+    }
+}
+
+/// The label of a stored choice value, e.g. `("billing_cycle", "monthly")` → "Monthly".
+pub fn choice_label(group: &str, value: &str) -> &'static str {
+    t(contract_step::choice_key(group, value))
+}
