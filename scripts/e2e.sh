@@ -31,6 +31,6 @@ for _ in $(seq 1 100); do
 done
 cd end2end
 status=0
-npx playwright test || status=$?
+npx playwright test "$@" || status=$?
 if [[ $status -ne 0 ]]; then echo "--- server log ---"; tail -50 "$work/server.log"; fi
 exit $status

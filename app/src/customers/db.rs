@@ -61,7 +61,7 @@ pub async fn create(
             Some(shared_ref(&mut tx, "slas", shared.as_str(), "sla.id").await?)
         }
         (Some(SlaChoice::Custom(sla)), SlaChoiceDraft::Custom(definition)) => {
-            Some(insert_definition(&mut tx, "slas", id, &sla.name.to_string(), definition).await?)
+            Some(insert_definition(&mut tx, "slas", id, sla.name.as_ref(), definition).await?)
         }
         _ => None,
     };
@@ -70,7 +70,7 @@ pub async fn create(
             Some(shared_ref(&mut tx, "alert_profiles", shared.as_str(), "alert_profile.id").await?)
         }
         (Some(AlertProfileChoice::Custom(profile)), AlertProfileChoiceDraft::Custom(definition)) => {
-            Some(insert_definition(&mut tx, "alert_profiles", id, &profile.name.to_string(), definition).await?)
+            Some(insert_definition(&mut tx, "alert_profiles", id, profile.name.as_ref(), definition).await?)
         }
         _ => None,
     };
@@ -273,7 +273,15 @@ fn unicode(domain: &str) -> String {
 }
 
 pub async fn list(pool: &PgPool) -> Result<Vec<CustomerRow>, AppError> {
-    let rows: Vec<(Uuid, String, Vec<String>, Option<String>, i64, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+    type Row = (
+        Uuid,
+        String,
+        Vec<String>,
+        Option<String>,
+        i64,
+        chrono::DateTime<chrono::Utc>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
         "select c.id, c.name,
                 coalesce((select array_agg(d.domain order by d.domain) from customer_domains d where d.customer_id = c.id), '{}'),
                 (select k.first_name || ' ' || k.last_name from contacts k where k.customer_id = c.id and k.is_main),

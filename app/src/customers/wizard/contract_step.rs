@@ -116,7 +116,8 @@ fn Part(i: usize) -> impl IntoView {
     let locale = use_locale();
     let p = move |get, set| part_lens(state, i, get, set);
     let path = move |field: &str| format!("contract.parts[{i}].{field}");
-    let kind = move || {
+    // Memoised: the type's fields are rebuilt when the type changes, not on every keystroke.
+    let kind = Memo::new(move |_| {
         state.with(|w| {
             w.draft
                 .contract
@@ -124,7 +125,7 @@ fn Part(i: usize) -> impl IntoView {
                 .and_then(|c| c.parts.get(i))
                 .and_then(|p| ContractType::parse(&p.contract_type).ok())
         })
-    };
+    });
     let rollover = move || {
         state.with(|w| {
             w.draft
@@ -147,7 +148,7 @@ fn Part(i: usize) -> impl IntoView {
             <Choice path=path("contract_type") label=k::PART_TYPE lens=p(|p| &p.contract_type, |p| &mut p.contract_type)
                 options=ContractType::ALL.iter().map(|c| (c.as_str(), choice_key("contract_type", c.as_str()))).collect() />
             <Field path=path("description") label=k::PART_DESCRIPTION lens=p(|p| &p.description, |p| &mut p.description) />
-            {move || match kind() {
+            {move || match kind.get() {
                 Some(ContractType::Retainer) => view! {
                     {number("quantity", k::PART_QUANTITY, |p| &p.quantity, |p| &mut p.quantity)}
                     {number("rate", k::PART_RATE, |p| &p.rate, |p| &mut p.rate)}

@@ -4,6 +4,7 @@
 //! server's `validate()` is built from, so a field shows exactly what the server would say.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use domain::{FieldError, NewCustomerDraft};
 use leptos::prelude::*;
@@ -14,10 +15,24 @@ use crate::i18n::{Key, t, use_locale};
 
 /// A getter and a setter for one string of the wizard state. The getter returns `None`
 /// when the string no longer exists (a removed list row), so nothing panics meanwhile.
-#[derive(Clone, Copy)]
+///
+/// Plain closures over the wizard's state signal, not reactive arena items: a field's
+/// last effects may run while its step is being swapped out, and must not find a
+/// disposed getter then.
+#[derive(Clone)]
 pub struct Lens {
-    pub get: Signal<String>,
-    pub set: Callback<String>,
+    get: Arc<dyn Fn() -> String + Send + Sync>,
+    set: Arc<dyn Fn(String) + Send + Sync>,
+}
+
+impl Lens {
+    pub fn get(&self) -> String {
+        (self.get)()
+    }
+
+    pub fn set(&self, value: String) {
+        (self.set)(value)
+    }
 }
 
 pub fn lens(
@@ -26,8 +41,8 @@ pub fn lens(
     set: impl Fn(&mut NewCustomerDraft) -> Option<&mut String> + Send + Sync + 'static,
 ) -> Lens {
     Lens {
-        get: Signal::derive(move || state.with(|w| get(&w.draft).cloned().unwrap_or_default())),
-        set: Callback::new(move |value: String| {
+        get: Arc::new(move || state.try_with(|w| get(&w.draft).cloned()).flatten().unwrap_or_default()),
+        set: Arc::new(move |value: String| {
             state.update(|w| {
                 if let Some(slot) = set(&mut w.draft) {
                     *slot = value;
@@ -118,11 +133,14 @@ pub fn Field(
                 inputmode=inputmode
                 required=required
                 aria-required=required.to_string()
-                prop:value=move || lens.get.get()
+                prop:value={
+                    let lens = lens.clone();
+                    move || lens.get()
+                }
                 aria-invalid=move || message.get().is_some().to_string()
                 aria-describedby=described
                 on:input=move |ev| {
-                    lens.set.run(event_target_value(&ev));
+                    lens.set(event_target_value(&ev));
                     ctx.edited(&p1);
                 }
                 on:blur=move |_| ctx.left(&p2)
@@ -156,16 +174,20 @@ pub fn Choice(
                 id=id
                 aria-describedby=error_id.clone()
                 aria-invalid=move || message.get().is_some().to_string()
-                on:change=move |ev| {
-                    lens.set.run(event_target_value(&ev));
-                    ctx.edited(&path);
+                on:change={
+                    let lens = lens.clone();
+                    move |ev| {
+                        lens.set(event_target_value(&ev));
+                        ctx.edited(&path);
+                    }
                 }
             >
                 {options
                     .into_iter()
                     .map(|(value, key)| {
+                        let lens = lens.clone();
                         view! {
-                            <option value=value selected=move || lens.get.get() == value>
+                            <option value=value selected=move || lens.get() == value>
                                 {t(key)}
                             </option>
                         }

@@ -100,6 +100,10 @@ fn WizardView(user_id: Uuid) -> impl IntoView {
     provide_context(ctx);
     provide_context(state);
 
+    // The step alone, so views that depend on it are rebuilt when it changes, not on
+    // every keystroke in the draft.
+    let step = Memo::new(move |_| state.with(|w| w.step));
+    let not_first = move || step.get() != 0;
     let general_error = RwSignal::new(None::<AppError>);
     let submit =
         Action::new(move |(draft, key): &(NewCustomerDraft, Uuid)| super::create_customer(draft.clone(), *key));
@@ -173,10 +177,10 @@ fn WizardView(user_id: Uuid) -> impl IntoView {
             }
         >
             <h2 id="wizard-step-title" tabindex="-1">
-                {move || state.with(|w| STEPS.get(w.step).map(|(_, key)| t(*key)).unwrap_or(t(k::WIZARD_STEP_SUMMARY)))}
+                {move || STEPS.get(step.get()).map(|(_, key)| t(*key)).unwrap_or(t(k::WIZARD_STEP_SUMMARY))}
             </h2>
             <Show when=move || loaded.get() fallback=|| view! { <p class="muted">{t(k::COMMON_LOADING)}</p> }>
-                {move || match state.with(|w| w.step) {
+                {move || match step.get() {
                     0 => view! { <customer_step::CustomerStep /> }.into_any(),
                     1 => view! { <contract_step::ContractStep /> }.into_any(),
                     2 => view! { <sla_step::SlaStep /> }.into_any(),
@@ -189,7 +193,7 @@ fn WizardView(user_id: Uuid) -> impl IntoView {
             </Show>
             <p class="form-error" role="alert">{move || general_error.get().map(|e| e.message(locale))}</p>
             <div class="wizard-actions">
-                <Show when=move || state.with(|w| w.step > 0)>
+                <Show when=not_first>
                     <button type="button" class="button" on:click=move |_| go(state.with_untracked(|w| w.step) - 1)>
                         {t(k::WIZARD_BACK)}
                     </button>
@@ -206,7 +210,7 @@ fn WizardView(user_id: Uuid) -> impl IntoView {
                         {t(k::WIZARD_SKIP_CONTRACT)}
                     </button>
                 </Show>
-                {move || if state.with(|w| w.step) == SUMMARY {
+                {move || if step.get() == SUMMARY {
                     view! {
                         <button type="submit" class="button primary" disabled=move || submit.pending().get()>
                             {t(k::WIZARD_CREATE)}
@@ -346,12 +350,15 @@ mod draft_storage {
                 }
                 loaded.set(true);
             });
-            Effect::new(move |_| {
-                let w = state.get();
+            let save = move |w: &Wizard| {
                 if loaded.get_untracked() && w.key != Uuid::nil() {
-                    let _ = gloo_storage::LocalStorage::set(storage_key(user), &w);
+                    let _ = gloo_storage::LocalStorage::set(storage_key(user), w);
                 }
-            });
+            };
+            Effect::new(move |_| state.with(save));
+            // A reload or a closed tab right after a keystroke: save before the page goes.
+            let listener = window_event_listener(leptos::ev::pagehide, move |_| state.with_untracked(save));
+            on_cleanup(move || listener.remove());
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (state, user, restored, loaded);

@@ -67,8 +67,9 @@ fn custom_profile_mut(d: &mut domain::NewCustomerDraft) -> Option<&mut AlertProf
 pub fn SlaStep() -> impl IntoView {
     let options = Resource::new(|| (), |_| super::super::shared_options());
     let state = expect_context::<RwSignal<Wizard>>();
-    let sla = Signal::derive(move || state.with(|w| sla_mode(&w.draft.sla)));
-    let profile = Signal::derive(move || state.with(|w| profile_mode(&w.draft.alert_profile)));
+    // Memoised: the mode's fields are rebuilt when the mode changes, not on every keystroke.
+    let sla = Memo::new(move |_| state.with(|w| sla_mode(&w.draft.sla)));
+    let profile = Memo::new(move |_| state.with(|w| profile_mode(&w.draft.alert_profile)));
     let set_sla = Callback::new(move |m: Mode| {
         state.update(|w| {
             w.draft.sla = match m {
@@ -121,7 +122,7 @@ pub fn SlaStep() -> impl IntoView {
         <p class="hint">{t(k::SLA_LATER)}</p>
         <fieldset class="choice-group">
             <legend>{t(k::SLA_TITLE)}</legend>
-            <ModeRadios name="sla-mode" mode=sla set=set_sla />
+            <ModeRadios name="sla-mode" mode=Signal::from(sla) set=set_sla />
             <Suspense fallback=|| ()>
                 {move || (sla.get() == Mode::Shared).then(|| view! {
                     <SharedPicker path="sla.id" label=k::SLA_PICK lens=shared_lens(true) choices=shared_choices(true) />
@@ -133,7 +134,7 @@ pub fn SlaStep() -> impl IntoView {
         </fieldset>
         <fieldset class="choice-group">
             <legend>{t(k::ALERT_TITLE)}</legend>
-            <ModeRadios name="profile-mode" mode=profile set=set_profile />
+            <ModeRadios name="profile-mode" mode=Signal::from(profile) set=set_profile />
             <Suspense fallback=|| ()>
                 {move || (profile.get() == Mode::Shared).then(|| view! {
                     <SharedPicker path="alert_profile.id" label=k::ALERT_PICK lens=shared_lens(false) choices=shared_choices(false) />
@@ -177,11 +178,14 @@ fn SharedPicker(path: &'static str, label: Key, lens: Lens, choices: Vec<super::
     view! {
         <div class="field">
             <label for=id.clone()>{t(label)}</label>
-            <select id=id on:change=move |ev| lens.set.run(event_target_value(&ev))>
+            <select id=id on:change={
+                let lens = lens.clone();
+                move |ev| lens.set(event_target_value(&ev))
+            }>
                 <option value="">{t(k::COMMON_CHOOSE)}</option>
                 {ids.into_iter().map(|(value, name)| {
-                    let v = value.clone();
-                    view! { <option value=value selected=move || lens.get.get() == v>{name}</option> }
+                    let (v, lens) = (value.clone(), lens.clone());
+                    view! { <option value=value selected=move || lens.get() == v>{name}</option> }
                 }).collect_view()}
             </select>
         </div>
