@@ -123,8 +123,9 @@ mod tests {
     fn a_check_built_from_a_domain_parser_gives_the_domain_code() {
         let check: Check = check_with!(domain::Email::parse);
         assert!(local_problem(check, "ada@example.com").is_none());
-        let p = local_problem(check, "ada@").expect("invalid");
+        let p = local_problem(check, "ada").expect("invalid");
         assert_eq!(p.code, "email.format");
+        assert_eq!(local_problem(check, "ada@").expect("invalid").code, "email.domain");
         assert_eq!(p.field, "");
     }
 }

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod settings;
 pub mod shell;
 pub mod users;
 
@@ -103,23 +104,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers/new") view=customers::NewCustomerPage ssr=ASYNC />
                     <Route path=path!("/customers/:id") view=customers::CustomerPage ssr=ASYNC />
                     <Route path=path!("/settings/users") view=users::UsersPage ssr=ASYNC />
+                    <Route path=path!("/settings/slas") view=settings::SlasPage ssr=ASYNC />
+                    <Route path=path!("/settings/alert-profiles") view=settings::AlertProfilesPage ssr=ASYNC />
                     <Route path=WildcardSegment("any") view=shell::NotFound ssr=ASYNC />
                 </ParentRoute>
             </Routes>
             </shell::ShellContext>
         </Router>
-    }
-}
-
-/// Shown when a page fails to render.
-#[component]
-pub fn ErrorPage() -> impl IntoView {
-    view! {
-        <main id="main" class="auth-page">
-            <section class="auth-card">
-                <h1>{t(k::ERROR_INTERNAL)}</h1>
-                <a class="button" href="/">{t(k::ERRORS_BACK_HOME)}</a>
-            </section>
-        </main>
     }
 }

@@ -109,6 +109,8 @@ for (const size of [
       // Step 4: the main contact; Enter moves on
       await expect(page.getByRole("heading", { name: "Contact", exact: true })).toBeVisible();
       await page.getByLabel("First name").fill("Jürgen");
+      await page.getByLabel("First name").press("Enter");
+      await expect(page.getByLabel("Last name")).toBeFocused();
       await page.getByLabel("Last name").fill("Groß");
       await page.getByLabel("E-mail").fill(`juergen@${size.domain}`);
       await checkA11y(page, "step 4");

@@ -34,7 +34,7 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => true,
-            Role::BillingAdmin => !matches!(permission, CreateCustomer | ManageUsers),
+            Role::BillingAdmin => !matches!(permission, CreateCustomer | ManageUsers | ManageSettings),
             Role::Technician => matches!(
                 permission,
                 UseApp | SeeCustomers | EditCustomers | ReadBilling | WorkTickets
@@ -60,12 +60,14 @@ pub enum Permission {
     ApproveTime,
     /// Sales items, invoice runs, numbering series.
     ManageSales,
-    /// Users, roles, settings.
+    /// Users and roles.
     ManageUsers,
+    /// Settings: shared SLAs, alert threshold profiles.
+    ManageSettings,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::UseApp,
         Permission::CreateCustomer,
         Permission::SeeCustomers,
@@ -76,6 +78,7 @@ impl Permission {
         Permission::ApproveTime,
         Permission::ManageSales,
         Permission::ManageUsers,
+        Permission::ManageSettings,
     ];
 }
 
@@ -90,7 +93,7 @@ mod tests {
         let expect = |p: Permission| -> [bool; 3] {
             match p {
                 UseApp | SeeCustomers | EditCustomers | ReadBilling | WorkTickets => [true, true, true],
-                CreateCustomer | ManageUsers => [true, false, false],
+                CreateCustomer | ManageUsers | ManageSettings => [true, false, false],
                 EditBilling | ApproveTime | ManageSales => [true, true, false],
             }
         };

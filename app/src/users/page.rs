@@ -52,8 +52,10 @@ pub fn UsersPage() -> impl IntoView {
 
     view! {
         <header class="page-header">
-            <h1>{t(k::USERS_TITLE)}</h1>
+            <h1>{t(k::NAV_SETTINGS)}</h1>
         </header>
+        <crate::settings::SettingsNav />
+        <h2>{t(k::USERS_TITLE)}</h2>
         <p class="form-error" role="alert">{row_error}</p>
         <Transition fallback=|| view! { <p class="muted">{t(k::COMMON_LOADING)}</p> }>
             {move || users.get().map(|r| match r {

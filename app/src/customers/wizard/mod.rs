@@ -7,7 +7,7 @@ mod contact_step;
 mod contract_step;
 mod customer_step;
 pub mod fields;
-mod sla_step;
+pub(crate) mod sla_step;
 mod summary;
 
 use std::collections::{BTreeSet, HashSet};
@@ -173,7 +173,11 @@ fn WizardView(user_id: Uuid) -> impl IntoView {
             novalidate=""
             on:submit=move |ev| {
                 ev.prevent_default();
-                if state.with_untracked(|w| w.step) == SUMMARY { create() } else { next() }
+                if state.with_untracked(|w| w.step) == SUMMARY {
+                    create()
+                } else if !focus_next_field() {
+                    next()
+                }
             }
         >
             <h2 id="wizard-step-title" tabindex="-1">
@@ -290,6 +294,40 @@ fn go_to(path: &str) {
 /// Moves focus to the step's heading, so keyboard and screen-reader users start at the top.
 fn focus_heading() {
     focus_selector("#wizard-step-title");
+}
+
+/// Enter in a field moves to the next field of the step; in the last one, to the next step.
+/// Returns whether it moved to a field.
+fn focus_next_field() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let doc = document();
+        let Some(active) = doc.active_element() else {
+            return false;
+        };
+        let Ok(fields) =
+            doc.query_selector_all("form.wizard input:not([type=hidden]):not([disabled]), form.wizard select")
+        else {
+            return false;
+        };
+        let fields: Vec<web_sys::HtmlElement> = (0..fields.length())
+            .filter_map(|i| fields.item(i))
+            .filter_map(|n| n.dyn_into().ok())
+            .collect();
+        let current = fields.iter().position(|f| {
+            let node: &web_sys::Node = f.as_ref();
+            let active: &web_sys::Node = active.as_ref();
+            node.is_same_node(Some(active))
+        });
+        if let Some(next) = current.and_then(|i| fields.get(i + 1)) {
+            let _ = next.focus();
+            return true;
+        }
+        false
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
 }
 
 fn focus_first_invalid() {

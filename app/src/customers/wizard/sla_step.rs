@@ -194,7 +194,7 @@ fn SharedPicker(path: &'static str, label: Key, lens: Lens, choices: Vec<super::
 }
 
 #[component]
-fn CustomSla() -> impl IntoView {
+pub fn CustomSla() -> impl IntoView {
     let state = expect_context::<RwSignal<Wizard>>();
     let s = move |get: fn(&SlaDraft) -> &String, set: fn(&mut SlaDraft) -> &mut String| {
         lens(
@@ -294,7 +294,7 @@ fn CustomSla() -> impl IntoView {
 }
 
 #[component]
-fn CustomProfile() -> impl IntoView {
+pub fn CustomProfile() -> impl IntoView {
     let state = expect_context::<RwSignal<Wizard>>();
     let items = move || state.with(|w| custom_profile(&w.draft).map_or(0, |p| p.items.len()));
     let item =

@@ -1,0 +1,16 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::i18n::{k, t};
+
+/// The tabs of Settings.
+#[component]
+pub fn SettingsNav() -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label=t(k::NAV_SETTINGS)>
+            <A href="/settings/users">{t(k::USERS_TITLE)}</A>
+            <A href="/settings/slas">{t(k::SETTINGS_SLAS)}</A>
+            <A href="/settings/alert-profiles">{t(k::SETTINGS_ALERT_PROFILES)}</A>
+        </nav>
+    }
+}
