@@ -39,7 +39,7 @@ pub async fn list_slas() -> Result<Vec<Stored<SlaDraft>>, AppError> {
 pub async fn save_sla(id: Option<Uuid>, version: Option<i32>, definition: SlaDraft) -> Result<Uuid, AppError> {
     crate::server::gate(crate::auth::Permission::ManageSettings, |ctx| async move {
         let sla = definition.validate().map_err(|e| prefixed("sla", e))?;
-        db::save(&ctx.pool, db::SLAS, id, version, &sla.name.to_string(), &definition).await
+        db::save(&ctx.pool, db::SLAS, id, version, sla.name.as_ref(), &definition).await
     })
     .await
 }
@@ -60,15 +60,7 @@ pub async fn save_alert_profile(
 ) -> Result<Uuid, AppError> {
     crate::server::gate(crate::auth::Permission::ManageSettings, |ctx| async move {
         let profile = definition.validate().map_err(|e| prefixed("alert_profile", e))?;
-        db::save(
-            &ctx.pool,
-            db::PROFILES,
-            id,
-            version,
-            &profile.name.to_string(),
-            &definition,
-        )
-        .await
+        db::save(&ctx.pool, db::PROFILES, id, version, profile.name.as_ref(), &definition).await
     })
     .await
 }
