@@ -134,6 +134,7 @@ for (const size of [
       await expect(page.getByText("ESB58378431")).toBeVisible();
       await expect(page.getByText("Jürgen Groß")).toBeVisible();
       await expect(page.getByText("IBAN DE89370400440532013000")).toBeVisible();
+      await expect(page.getByText("Quantity: 10 · Rate: 49.90 EUR")).toBeVisible();
       await checkA11y(page, "customer page");
 
       // the same submission replayed: the first customer comes back, no second one

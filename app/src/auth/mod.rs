@@ -105,9 +105,35 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// Where to send someone who must sign in first: the sign-in page, remembering `here`
+/// (a path with its query) to come back to.
+pub fn sign_in_url(here: &str) -> String {
+    if here.is_empty() || here == "/" {
+        return "/login".to_string();
+    }
+    let next: String = here
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    format!("/login?next={next}")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{safe_next, sign_in_url};
+
+    #[test]
+    fn sign_in_url_keeps_where_the_user_was() {
+        assert_eq!(sign_in_url("/"), "/login");
+        assert_eq!(sign_in_url("/settings/users"), "/login?next=/settings/users");
+        assert_eq!(
+            sign_in_url("/customers?q=müller&x=1"),
+            "/login?next=/customers%3Fq%3Dm%C3%BCller%26x%3D1"
+        );
+    }
 
     #[test]
     fn next_stays_on_this_site() {

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{
     ContactView, ContractView, CustomerDetail, CustomerRow, Duplicate, DuplicateReason, NamedRef, PartView,
-    SharedOption,
+    SharedOption, TermValue,
 };
 use crate::error::{AppError, FieldProblem};
 
@@ -426,6 +426,18 @@ pub async fn detail(pool: &PgPool, id: Uuid) -> Result<CustomerDetail, AppError>
     })
 }
 
+/// A stored term: money is `{"amount", "currency"}`, everything else a plain value.
+fn term_value(v: &serde_json::Value) -> TermValue {
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+    match (v.get("amount"), v.get("currency")) {
+        (Some(amount), Some(currency)) => TermValue::Money {
+            amount: text(amount),
+            currency: text(currency),
+        },
+        _ => TermValue::Text { value: text(v) },
+    }
+}
+
 type ContractRecord = (
     Uuid,
     String,
@@ -477,12 +489,7 @@ async fn contracts(pool: &PgPool, customer: Uuid) -> Result<Vec<ContractView>, A
                     .map(|o| {
                         o.iter()
                             .filter(|(k, v)| k.as_str() != "kind" && !v.is_null())
-                            .map(|(k, v)| {
-                                (
-                                    k.clone(),
-                                    v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()),
-                                )
-                            })
+                            .map(|(k, v)| (k.clone(), term_value(v)))
                             .collect()
                     })
                     .unwrap_or_default(),

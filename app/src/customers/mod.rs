@@ -99,7 +99,21 @@ pub struct PartView {
     pub contract_type: String,
     pub description: Option<String>,
     /// The type's terms as (field, value) pairs, values in their canonical form.
-    pub terms: Vec<(String, String)>,
+    pub terms: Vec<(String, TermValue)>,
+}
+
+/// One value of a contract part's terms, as stored (`domain::ContractTerms` as JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TermValue {
+    /// A price or amount: a decimal string and its currency.
+    Money {
+        amount: String,
+        currency: String,
+    },
+    Text {
+        value: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::wizard::choice_label;
-use super::{CustomerDetail, get_customer};
+use super::{CustomerDetail, TermValue, get_customer};
 use crate::error::AppError;
 use crate::i18n::{k, t, use_locale};
 
@@ -106,7 +106,7 @@ fn Detail(c: CustomerDetail) -> impl IntoView {
                                 <strong>{choice_label("contract_type", &p.contract_type)}</strong>
                                 {p.description.map(|d| format!(" — {d}"))}
                                 ": "
-                                {p.terms.into_iter().map(|(field, value)| format!("{} {}", field.replace('_', " "), value)).collect::<Vec<_>>().join(", ")}
+                                {p.terms.into_iter().map(|(field, value)| term_text(&field, &value, locale)).collect::<Vec<_>>().join(" · ")}
                             </li>
                         }).collect_view()}
                     </ul>
@@ -114,4 +114,30 @@ fn Detail(c: CustomerDetail) -> impl IntoView {
             }).collect_view()}
         </section>
     }
+}
+
+/// "Price per unit: 49,90 EUR" in the user's language and number format.
+fn term_text(field: &str, value: &TermValue, locale: domain::Locale) -> String {
+    let label = crate::i18n::Key::from_name(&format!("term.{field}"))
+        .map(t)
+        .unwrap_or(field);
+    let shown = match value {
+        TermValue::Money { amount, currency } => match amount.parse::<rust_decimal::Decimal>() {
+            Ok(d) => format!("{} {currency}", domain::format::format_decimal(d, locale)),
+            Err(_) => format!("{amount} {currency}"),
+        },
+        TermValue::Text { value } => match field {
+            "device_category" => choice_label("device_category", value).to_string(),
+            "unit" => choice_label("backup_unit", value).to_string(),
+            "rollover" => t(if value == "true" { k::COMMON_YES } else { k::COMMON_NO }).to_string(),
+            "due_date" => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                .map(|d| domain::format::format_date(d, locale))
+                .unwrap_or_else(|_| value.clone()),
+            _ => match value.parse::<rust_decimal::Decimal>() {
+                Ok(d) => domain::format::format_decimal(d, locale),
+                Err(_) => value.clone(),
+            },
+        },
+    };
+    format!("{label}: {shown}")
 }

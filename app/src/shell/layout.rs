@@ -13,14 +13,7 @@ pub fn Layout() -> impl IntoView {
     let user = expect_context::<UserResource>().0;
     let location = use_location();
     let locale = use_locale();
-    let login_path = move || {
-        let here = location.pathname.get();
-        if here == "/" {
-            "/login".to_string()
-        } else {
-            format!("/login?next={}", encode_component(&here))
-        }
-    };
+    let login_path = move || crate::auth::sign_in_url(&location.pathname.get());
     view! {
         <a class="skip-link" href="#main">{t(k::NAV_SKIP)}</a>
         <Suspense fallback=|| ()>
@@ -99,25 +92,11 @@ fn initials(name: &str) -> String {
         .collect()
 }
 
-/// Percent-encodes a path for a query parameter.
-fn encode_component(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
-    fn initials_and_encoding() {
+    fn initials() {
         assert_eq!(super::initials("Jürgen Müller"), "JM");
         assert_eq!(super::initials("ana"), "A");
-        assert_eq!(
-            super::encode_component("/settings/users?x=1"),
-            "/settings/users%3Fx%3D1"
-        );
     }
 }

@@ -60,10 +60,7 @@ pub async fn require_sign_in_for_pages(auth: AuthSession, req: Request<Body>, ne
     let path = req.uri().path();
     let is_page = matches!(*req.method(), Method::GET | Method::HEAD) && !is_public(path);
     if is_page && auth.user.is_none() {
-        let target = match req.uri().path_and_query().map(|p| p.as_str()) {
-            Some("/") | None => "/login".to_string(),
-            Some(p) => format!("/login?next={}", encode(p)),
-        };
+        let target = app::auth::sign_in_url(req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/"));
         return Redirect::to(&target).into_response();
     }
     next.run(req).await
@@ -82,15 +79,6 @@ fn is_public(path: &str) -> bool {
         "/robots.txt",
     ];
     PREFIXES.iter().any(|p| path.starts_with(p)) || EXACT.contains(&path)
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]
