@@ -171,25 +171,12 @@ pub struct ContractPartDraft {
     pub estimated_hours: String,
 }
 
-fn optional<T>(
-    errors: &mut Errors,
-    field: &str,
-    input: &str,
-    parse: impl FnOnce(&str) -> Result<T, FieldError>,
-) -> Option<Option<T>> {
-    if input.trim().is_empty() {
-        Some(None)
-    } else {
-        errors.check(field, parse(input)).map(Some)
-    }
-}
-
 impl ContractPartDraft {
     /// Validates in the contract's currency (amounts may have at most its minor units).
     pub fn validate(&self, currency: Currency) -> Result<ContractPart, Vec<FieldError>> {
         let mut e = Errors::new("");
         let kind = e.check("contract_type", ContractType::parse(&self.contract_type));
-        let description = optional(&mut e, "description", &self.description, Label::parse);
+        let description = e.optional("description", &self.description, Label::parse);
         let price = |s: &str| UnitPrice::parse_amount(s, currency);
         let money = |s: &str| Money::parse_amount(s, currency);
         let terms = match kind {
@@ -201,7 +188,7 @@ impl ContractPartDraft {
             }
             Some(ContractType::Hourly) => {
                 let rate = e.check("rate", price(&self.rate));
-                let after = optional(&mut e, "after_hours_rate", &self.after_hours_rate, price);
+                let after = e.optional("after_hours_rate", &self.after_hours_rate, price);
                 Some((rate, after)).and_then(|(r, a)| {
                     Some(ContractTerms::Hourly {
                         rate: r?,
@@ -212,7 +199,7 @@ impl ContractPartDraft {
             Some(ContractType::BlockHours) => {
                 let hours = e.check("hours_per_period", Quantity::parse(&self.hours_per_period));
                 let rate = e.check("rate", price(&self.rate));
-                let overage = optional(&mut e, "overage_rate", &self.overage_rate, price);
+                let overage = e.optional("overage_rate", &self.overage_rate, price);
                 Some((hours, rate, overage)).and_then(|(h, r, o)| {
                     Some(ContractTerms::BlockHours {
                         hours_per_period: h?,
@@ -225,7 +212,7 @@ impl ContractPartDraft {
             Some(ContractType::BlockMoney) => {
                 let amount = e.check("amount", money(&self.amount));
                 let rate = e.check("rate", price(&self.rate));
-                let overage = optional(&mut e, "overage_rate", &self.overage_rate, price);
+                let overage = e.optional("overage_rate", &self.overage_rate, price);
                 Some((amount, rate, overage)).and_then(|(a, r, o)| {
                     Some(ContractTerms::BlockMoney {
                         amount: a?,
@@ -261,7 +248,7 @@ impl ContractPartDraft {
             }
             Some(ContractType::ProjectHourly) => {
                 let rate = e.check("rate", price(&self.rate));
-                let estimate = optional(&mut e, "estimated_hours", &self.estimated_hours, Quantity::parse);
+                let estimate = e.optional("estimated_hours", &self.estimated_hours, Quantity::parse);
                 Some((rate, estimate)).and_then(|(r, h)| {
                     Some(ContractTerms::ProjectHourly {
                         rate: r?,
@@ -335,7 +322,7 @@ impl ContractDraft {
         let mut e = Errors::new("");
         let name = e.check("name", Label::parse(&self.name));
         let start = e.check("start_date", parse_date(&self.start_date));
-        let end = optional(&mut e, "end_date", &self.end_date, parse_date);
+        let end = e.optional("end_date", &self.end_date, parse_date);
         let period = match (start, end) {
             (Some(s), Some(end)) => e.check(
                 "",
@@ -355,7 +342,7 @@ impl ContractDraft {
                     e.push(FieldError::new(Code::SepaCurrency).at("payment_method"));
                 }
                 let iban = e.check("iban", Iban::parse(&self.iban));
-                let bic = optional(&mut e, "bic", &self.bic, Bic::parse);
+                let bic = e.optional("bic", &self.bic, Bic::parse);
                 let mandate = e.check("mandate_reference", MandateReference::parse(&self.mandate_reference));
                 Some((iban, bic, mandate)).and_then(|(i, b, m)| {
                     Some(PaymentMethod::SepaDirectDebit {
@@ -366,7 +353,7 @@ impl ContractDraft {
                 })
             }
         };
-        let notes = optional(&mut e, "notes", &self.notes, Notes::parse);
+        let notes = e.optional("notes", &self.notes, Notes::parse);
         if self.parts.is_empty() {
             e.push(FieldError::new(Code::Required).at("parts"));
         }

@@ -178,6 +178,21 @@ impl Errors {
         }
     }
 
+    /// An optional field: blank input is `Some(None)`; anything else must parse, and an
+    /// error is recorded under `prefix.field` (then `None`).
+    pub fn optional<T>(
+        &mut self,
+        field: &str,
+        input: &str,
+        parse: impl FnOnce(&str) -> Result<T, FieldError>,
+    ) -> Option<Option<T>> {
+        if input.trim().is_empty() {
+            Some(None)
+        } else {
+            self.check(field, parse(input)).map(Some)
+        }
+    }
+
     /// Records an error whose path is relative to this collector.
     pub fn push(&mut self, error: FieldError) {
         self.list.push(error.at(&self.prefix));

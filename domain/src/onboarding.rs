@@ -158,19 +158,6 @@ pub struct NewCustomer {
     pub contact: Contact,
 }
 
-fn optional<T>(
-    e: &mut Errors,
-    field: &str,
-    input: &str,
-    parse: impl FnOnce(&str) -> Result<T, FieldError>,
-) -> Option<Option<T>> {
-    if input.trim().is_empty() {
-        Some(None)
-    } else {
-        e.check(field, parse(input)).map(Some)
-    }
-}
-
 impl CustomerDraft {
     /// The country phone numbers and tax ids without prefix are read in, if one is chosen.
     pub fn home_country(&self) -> Option<Country> {
@@ -180,7 +167,7 @@ impl CustomerDraft {
     pub fn validate(&self) -> Result<Customer, Vec<FieldError>> {
         let mut e = Errors::new("");
         let name = e.check("name", CustomerName::parse(&self.name));
-        let rank = optional(&mut e, "rank", &self.rank, Label::parse);
+        let rank = e.optional("rank", &self.rank, Label::parse);
         let mut seen = BTreeSet::new();
         let mut domains = Some(Vec::new());
         for (i, raw) in self.domains.iter().enumerate().filter(|(_, d)| !d.trim().is_empty()) {
@@ -201,9 +188,9 @@ impl CustomerDraft {
             e.check("address.country", Country::parse(country_field)).map(Some)
         };
         let home = country.flatten();
-        let tax_id = optional(&mut e, "tax_id", &self.tax_id, |s| VatId::parse_with_default(s, home));
-        let phone = optional(&mut e, "phone", &self.phone, |s| Phone::parse_with_default(s, home));
-        let fax = optional(&mut e, "fax", &self.fax, |s| Phone::parse_with_default(s, home));
+        let tax_id = e.optional("tax_id", &self.tax_id, |s| VatId::parse_with_default(s, home));
+        let phone = e.optional("phone", &self.phone, |s| Phone::parse_with_default(s, home));
+        let fax = e.optional("fax", &self.fax, |s| Phone::parse_with_default(s, home));
         let address = if self.address.is_blank() {
             Some(None)
         } else {
@@ -237,9 +224,9 @@ impl ContactDraft {
         let first_name = e.check("first_name", PersonName::parse(&self.first_name));
         let last_name = e.check("last_name", PersonName::parse(&self.last_name));
         let email = e.check("email", Email::parse(&self.email));
-        let phone = optional(&mut e, "phone", &self.phone, |s| Phone::parse_with_default(s, home));
-        let mobile = optional(&mut e, "mobile", &self.mobile, |s| Phone::parse_with_default(s, home));
-        let job_title = optional(&mut e, "job_title", &self.job_title, Label::parse);
+        let phone = e.optional("phone", &self.phone, |s| Phone::parse_with_default(s, home));
+        let mobile = e.optional("mobile", &self.mobile, |s| Phone::parse_with_default(s, home));
+        let job_title = e.optional("job_title", &self.job_title, Label::parse);
         let contact = Some(()).and_then(|()| {
             Some(Contact {
                 first_name: first_name?,
