@@ -1,5 +1,4 @@
-//! Form helpers shared by every feature: an input bound to a domain parser, and the
-//! server's message for a field.
+//! Form helpers shared by every feature: an input bound to a domain parser.
 //!
 //! The browser runs the same `domain` parse function the server runs again before it
 //! writes, so both give the same verdict with the same message code.
@@ -99,19 +98,6 @@ pub fn ValidatedField(
                 {move || message.get()}
             </p>
         </div>
-    }
-}
-
-/// The server's message for one field (from an `AppError::Validation`), announced to
-/// screen readers when it appears. Render it right after the field's input.
-#[component]
-pub fn FieldMessage(#[prop(into)] error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
-    let locale = use_locale();
-    let message = move || error.get().and_then(|e| e.field(field).map(|p| p.message(locale)));
-    view! {
-        <p class="field-error" id=format!("{field}-error") aria-live="polite">
-            {message}
-        </p>
     }
 }
 

@@ -7,9 +7,6 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 
 use crate::error::AppError;
 
-/// The shortest password accepted (NIST SP 800-63B: at least 8; we ask for 10).
-pub const MIN_LENGTH: usize = 10;
-
 pub async fn hash(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);

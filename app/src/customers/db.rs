@@ -438,19 +438,21 @@ fn term_value(v: &serde_json::Value) -> TermValue {
     }
 }
 
-type ContractRecord = (
-    Uuid,
-    String,
-    chrono::NaiveDate,
-    Option<chrono::NaiveDate>,
-    String,
-    String,
-    String,
-    i32,
-    String,
-    Option<String>,
-);
+#[derive(sqlx::FromRow)]
+struct ContractRecord {
+    id: Uuid,
+    name: String,
+    start_date: chrono::NaiveDate,
+    end_date: Option<chrono::NaiveDate>,
+    billing_cycle: String,
+    billing_timing: String,
+    currency: String,
+    payment_terms_days: i32,
+    payment_method: String,
+    iban: Option<String>,
+}
 
+/// The customer's contracts with their parts: two queries, however many contracts.
 async fn contracts(pool: &PgPool, customer: Uuid) -> Result<Vec<ContractView>, AppError> {
     let rows: Vec<ContractRecord> = sqlx::query_as(
         "select id, name, start_date, end_date, billing_cycle, billing_timing, currency, payment_terms_days,
@@ -459,55 +461,44 @@ async fn contracts(pool: &PgPool, customer: Uuid) -> Result<Vec<ContractView>, A
     .bind(customer)
     .fetch_all(pool)
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (
-        id,
-        name,
-        start_date,
-        end_date,
-        billing_cycle,
-        billing_timing,
-        currency,
-        payment_terms_days,
-        payment_method,
-        iban,
-    ) in rows
-    {
-        let parts: Vec<(String, Option<String>, serde_json::Value)> = sqlx::query_as(
-            "select contract_type, description, terms from contract_parts where contract_id = $1 order by position",
-        )
-        .bind(id)
-        .fetch_all(pool)
-        .await?;
-        let parts = parts
-            .into_iter()
-            .map(|(contract_type, description, terms)| PartView {
-                contract_type,
-                description,
-                terms: terms
-                    .as_object()
-                    .map(|o| {
-                        o.iter()
-                            .filter(|(k, v)| k.as_str() != "kind" && !v.is_null())
-                            .map(|(k, v)| (k.clone(), term_value(v)))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            })
-            .collect();
-        out.push(ContractView {
-            id,
-            name,
-            start_date,
-            end_date,
-            billing_cycle,
-            billing_timing,
-            currency,
-            payment_terms_days,
-            payment_method,
-            iban,
-            parts,
-        });
-    }
-    Ok(out)
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let parts: Vec<(Uuid, String, Option<String>, serde_json::Value)> = sqlx::query_as(
+        "select contract_id, contract_type, description, terms from contract_parts
+         where contract_id = any($1) order by contract_id, position",
+    )
+    .bind(&ids)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| ContractView {
+            parts: parts
+                .iter()
+                .filter(|(contract, ..)| *contract == c.id)
+                .map(|(_, contract_type, description, terms)| PartView {
+                    contract_type: contract_type.clone(),
+                    description: description.clone(),
+                    terms: terms
+                        .as_object()
+                        .map(|o| {
+                            o.iter()
+                                .filter(|(k, v)| k.as_str() != "kind" && !v.is_null())
+                                .map(|(k, v)| (k.clone(), term_value(v)))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            id: c.id,
+            name: c.name,
+            start_date: c.start_date,
+            end_date: c.end_date,
+            billing_cycle: c.billing_cycle,
+            billing_timing: c.billing_timing,
+            currency: c.currency,
+            payment_terms_days: c.payment_terms_days,
+            payment_method: c.payment_method,
+            iban: c.iban,
+        })
+        .collect())
 }

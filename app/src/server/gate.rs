@@ -138,15 +138,8 @@ pub fn redirect_form_post(path: &str) {
 /// shows the error; a page being rendered keeps its own status.
 fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(e) = &result {
-        let parts = use_context::<http::request::Parts>();
-        let api_call = parts.as_ref().is_some_and(|p| {
-            let html_form = p
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("text/html"));
-            p.uri.path().starts_with("/api/") && !html_form
-        });
+        let api_call = use_context::<http::request::Parts>().is_some_and(|p| p.uri.path().starts_with("/api/"))
+            && !is_html_form_post();
         if let Some(options) = use_context::<ResponseOptions>().filter(|_| api_call) {
             options.set_status(e.status());
         }

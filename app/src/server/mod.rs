@@ -3,7 +3,7 @@
 
 pub mod gate;
 
-pub use gate::{Ctx, PublicCtx, gate, is_html_form_post, public, redirect_form_post};
+pub use gate::{Ctx, PublicCtx, gate, public, redirect_form_post};
 
 use std::sync::Arc;
 use std::time::Duration;
