@@ -25,6 +25,18 @@ pub enum AppError {
     #[error("changed by someone else")]
     Conflict,
     /// Field-level problems; the form shows each next to its field.
+    /// A restricted staff member asked for a customer whose team they are not on.
+    #[error("not on this customer's team")]
+    NotOnTeam,
+    /// Someone else saved the record since it was loaded. Carries their values next to
+    /// the user's, and the version to save over theirs if the user chooses to.
+    #[error("changed by someone else")]
+    EditConflict {
+        version: i32,
+        by: Option<String>,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+        fields: Vec<ConflictField>,
+    },
     #[error("invalid input")]
     Validation { fields: Vec<FieldProblem> },
     #[error("wrong e-mail or password")]
@@ -51,6 +63,15 @@ pub struct FieldProblem {
     pub code: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<(String, String)>,
+}
+
+/// One field both the user and someone else changed: the form field path and both values
+/// as text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictField {
+    pub field: String,
+    pub yours: String,
+    pub theirs: String,
 }
 
 impl FieldProblem {
@@ -114,9 +135,9 @@ impl AppError {
         use http::StatusCode as S;
         match self {
             AppError::Unauthenticated | AppError::InvalidCredentials => S::UNAUTHORIZED,
-            AppError::Forbidden | AppError::CrossSite => S::FORBIDDEN,
+            AppError::Forbidden | AppError::CrossSite | AppError::NotOnTeam => S::FORBIDDEN,
             AppError::NotFound => S::NOT_FOUND,
-            AppError::Conflict => S::CONFLICT,
+            AppError::Conflict | AppError::EditConflict { .. } => S::CONFLICT,
             AppError::Validation { .. } => S::UNPROCESSABLE_ENTITY,
             AppError::LoginLocked { .. } => S::TOO_MANY_REQUESTS,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
@@ -130,7 +151,8 @@ impl AppError {
             AppError::Unauthenticated => k::ERROR_UNAUTHENTICATED,
             AppError::Forbidden => k::ERROR_FORBIDDEN,
             AppError::NotFound => k::ERROR_NOT_FOUND,
-            AppError::Conflict => k::ERROR_CONFLICT,
+            AppError::Conflict | AppError::EditConflict { .. } => k::ERROR_CONFLICT,
+            AppError::NotOnTeam => k::ERROR_NOT_ON_TEAM,
             AppError::Validation { .. } => k::ERROR_VALIDATION,
             AppError::InvalidCredentials => k::LOGIN_ERROR_INVALID,
             AppError::LoginLocked { retry_after_secs } => {
@@ -191,6 +213,13 @@ mod tests {
             AppError::Forbidden,
             AppError::NotFound,
             AppError::Conflict,
+            AppError::NotOnTeam,
+            AppError::EditConflict {
+                version: 2,
+                by: None,
+                at: None,
+                fields: vec![],
+            },
             AppError::validation(vec![]),
             AppError::InvalidCredentials,
             AppError::LoginLocked { retry_after_secs: 61 },

@@ -5,6 +5,7 @@ pub mod address;
 pub mod bank;
 pub mod contract;
 pub mod country;
+pub mod customer;
 pub mod domain_name;
 pub mod email;
 pub mod error;
@@ -27,6 +28,10 @@ pub use contract::{
     DeviceCategory, PaymentMethod, PaymentMethodKind,
 };
 pub use country::Country;
+pub use customer::{
+    BillingGap, BillingInfo, BillingInfoDraft, ContactForm, ContactFormDraft, InvoiceDelivery, InvoiceTemplate,
+    NotificationPreference, PortalLevel, TaxRegion, TaxTreatment,
+};
 pub use domain_name::Domain;
 pub use email::Email;
 pub use error::{Code, Errors, FieldError, FieldErrors};

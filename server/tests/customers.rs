@@ -70,10 +70,15 @@ async fn an_admin_creates_a_customer_with_everything_in_one_go(pool: PgPool) {
     let (status, c) = app.call(&admin, "customers/get", &[("id", &id.to_string())]).await;
     assert_eq!(status, 200, "{c}");
     assert_eq!(c["name"], "Müller IT-Service GmbH");
-    assert_eq!(c["domains"], json!(["müller-it.de"]), "shown in Unicode");
-    assert_eq!(c["tax_id"], "ESB58378431");
+    assert_eq!(c["profile"]["domains"], json!(["müller-it.de"]), "shown in Unicode");
+    assert_eq!(c["profile"]["tax_id"], "ESB58378431");
     assert_eq!(c["contacts"][0]["is_main"], true);
-    assert_eq!(c["contacts"][0]["last_name"], "Groß");
+    assert_eq!(c["contacts"][0]["form"]["last_name"], "Groß");
+    assert_eq!(
+        c["billing_gaps"].as_array().unwrap().len(),
+        6,
+        "no billing info yet: {c}"
+    );
     assert_eq!(c["sla"]["name"], "Gold");
     assert_eq!(c["sla"]["shared"], false);
     let contract = &c["contracts"][0];
@@ -86,9 +91,16 @@ async fn an_admin_creates_a_customer_with_everything_in_one_go(pool: PgPool) {
         .unwrap();
     assert_eq!(stored, "xn--mller-it-65a.de", "stored as punycode");
 
-    let (_, list) = app.call(&admin, "customers/list", &[]).await;
-    assert_eq!(list[0]["name"], "Müller IT-Service GmbH");
-    assert_eq!(list[0]["main_contact"], "Jürgen Groß");
+    let (_, list) = app.json(&admin, "customers/list", json!({ "query": {} })).await;
+    assert_eq!(list["rows"][0]["name"], "Müller IT-Service GmbH");
+    assert_eq!(list["rows"][0]["main_contact"], "Jürgen Groß");
+    assert_eq!(list["rows"][0]["billing_complete"], false);
+    // The wizard's creation is the first entry of the audit trail.
+    let (_, history) = app
+        .call(&admin, "customers/history", &[("customer", &id.to_string())])
+        .await;
+    assert_eq!(history[0]["action"], "created");
+    assert_eq!(history[0]["actor"], "Test User");
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -69,7 +69,7 @@ impl axum_login::AuthnBackend for Backend {
     }
 }
 
-pub const USER_COLUMNS: &str = "select id, email, name, role, active, password_hash from users";
+pub const USER_COLUMNS: &str = "select id, email, name, role, active, restricted, password_hash from users";
 
 #[derive(sqlx::FromRow)]
 pub struct UserRecord {
@@ -78,6 +78,7 @@ pub struct UserRecord {
     pub name: String,
     pub role: String,
     pub active: bool,
+    pub restricted: bool,
     pub password_hash: String,
 }
 
@@ -91,6 +92,8 @@ impl UserRecord {
                 // The column has a CHECK constraint on the role names.
                 role: Role::parse(&self.role).unwrap_or(Role::Technician),
                 active: self.active,
+                // Admins see everything; the flag only narrows other roles.
+                restricted: self.restricted && Role::parse(&self.role) != Some(Role::Admin),
             },
             password_hash: self.password_hash,
         }

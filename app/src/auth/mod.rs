@@ -29,6 +29,10 @@ pub struct UserInfo {
     pub name: String,
     pub role: Role,
     pub active: bool,
+    /// "Restricted to my accounts": reaches only customers whose account manager
+    /// or team they are (never set for admins).
+    #[serde(default)]
+    pub restricted: bool,
 }
 
 impl UserInfo {

@@ -4,13 +4,18 @@ use domain::{AlertProfileChoice, AlertProfileChoiceDraft, NewCustomer, NewCustom
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::{
-    ContactView, ContractView, CustomerDetail, CustomerRow, Duplicate, DuplicateReason, NamedRef, PartView,
-    SharedOption, TermValue,
-};
+use super::edit::AuditEntry;
+use super::{ContractView, CustomerDetail, Duplicate, DuplicateReason, NamedRef, PartView, SharedOption, TermValue};
 use crate::error::{AppError, FieldProblem};
+use crate::server::idempotency;
 
 const ENDPOINT_CREATE: &str = "customers/create";
+
+/// What a retried create gets back.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Created {
+    customer_id: Uuid,
+}
 
 fn text<T: ToString>(v: &Option<T>) -> Option<String> {
     v.as_ref().map(ToString::to_string)
@@ -25,37 +30,11 @@ pub async fn create(
     new: NewCustomer,
 ) -> Result<Uuid, AppError> {
     let mut tx = pool.begin().await?;
-    // Claim the key. A second request with the same key blocks here until the first
-    // commits (then finds its result) or rolls back (then claims the key itself).
-    let claimed = sqlx::query(
-        "insert into idempotency_keys (key, user_id, endpoint) values ($1, $2, $3) on conflict (key) do nothing",
-    )
-    .bind(key)
-    .bind(user)
-    .bind(ENDPOINT_CREATE)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if !claimed {
-        let (owner, endpoint, result): (Uuid, String, Option<serde_json::Value>) =
-            sqlx::query_as("select user_id, endpoint, result from idempotency_keys where key = $1")
-                .bind(key)
-                .fetch_one(&mut *tx)
-                .await?;
-        if owner != user || endpoint != ENDPOINT_CREATE {
-            return Err(AppError::Conflict);
-        }
-        let id = result.and_then(|r| {
-            r.get("customer_id")
-                .and_then(|v| v.as_str())
-                .and_then(|s| s.parse().ok())
-        });
-        return id.ok_or(AppError::Conflict);
+    if let Some(done) = idempotency::claim::<Created>(&mut tx, key, user, ENDPOINT_CREATE).await? {
+        return Ok(done.customer_id);
     }
-
     let id = insert_customer(&mut tx, user, &new).await?;
-    insert_domains(&mut tx, id, &new).await?;
+    replace_domains(&mut tx, id, &new.customer.domains, "customer").await?;
     let sla_id = match (&new.sla, &draft.sla) {
         (Some(SlaChoice::Shared { id: shared }), _) => {
             Some(shared_ref(&mut tx, "slas", shared.as_str(), "sla.id").await?)
@@ -84,11 +63,15 @@ pub async fn create(
         insert_contract(&mut tx, id, contract).await?;
     }
     insert_main_contact(&mut tx, id, &new).await?;
-    sqlx::query("update idempotency_keys set result = jsonb_build_object('customer_id', $2::text) where key = $1")
-        .bind(key)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    idempotency::finish(&mut tx, key, &Created { customer_id: id }).await?;
+    let created = AuditEntry {
+        customer: id,
+        entity: "customer",
+        entity_id: id,
+        action: "created",
+        actor: user,
+    };
+    super::edit::record(&mut tx, created, &[]).await?;
     tx.commit().await?;
     tracing::info!(customer = %id, user = %user, "customer created");
     Ok(id)
@@ -117,9 +100,19 @@ async fn insert_customer(tx: &mut PgConnection, user: Uuid, new: &NewCustomer) -
     .await?)
 }
 
-/// A domain that already belongs to a customer is a field error on that domain.
-async fn insert_domains(tx: &mut PgConnection, id: Uuid, new: &NewCustomer) -> Result<(), AppError> {
-    for (i, d) in new.customer.domains.iter().enumerate() {
+/// Sets the customer's domains to `domains`. A domain that belongs to another customer is
+/// a field error on that domain (`{prefix}.domains[i]`).
+pub async fn replace_domains(
+    tx: &mut PgConnection,
+    id: Uuid,
+    domains: &[domain::Domain],
+    prefix: &str,
+) -> Result<(), AppError> {
+    sqlx::query("delete from customer_domains where customer_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for (i, d) in domains.iter().enumerate() {
         let owner: Option<String> = sqlx::query_scalar(
             "select c.name from customer_domains d join customers c on c.id = d.customer_id where d.domain = $1",
         )
@@ -127,8 +120,13 @@ async fn insert_domains(tx: &mut PgConnection, id: Uuid, new: &NewCustomer) -> R
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(owner) = owner {
+            let field = if prefix.is_empty() {
+                format!("domains[{i}]")
+            } else {
+                format!("{prefix}.domains[{i}]")
+            };
             return Err(AppError::validation(vec![
-                FieldProblem::new(&format!("customer.domains[{i}]"), "domain.taken").with("customer", owner),
+                FieldProblem::new(&field, "domain.taken").with("customer", owner),
             ]));
         }
         sqlx::query("insert into customer_domains (domain, customer_id) values ($1, $2)")
@@ -266,43 +264,10 @@ pub async fn duplicates(pool: &PgPool, name: &str, domains: &[String]) -> Result
 }
 
 /// A stored (punycode) domain as people read it.
-fn unicode(domain: &str) -> String {
+pub fn unicode(domain: &str) -> String {
     domain::Domain::parse(domain)
         .map(|d| d.to_unicode())
         .unwrap_or_else(|_| domain.to_string())
-}
-
-pub async fn list(pool: &PgPool) -> Result<Vec<CustomerRow>, AppError> {
-    type Row = (
-        Uuid,
-        String,
-        Vec<String>,
-        Option<String>,
-        i64,
-        chrono::DateTime<chrono::Utc>,
-    );
-    let rows: Vec<Row> = sqlx::query_as(
-        "select c.id, c.name,
-                coalesce((select array_agg(d.domain order by d.domain) from customer_domains d where d.customer_id = c.id), '{}'),
-                (select k.first_name || ' ' || k.last_name from contacts k where k.customer_id = c.id and k.is_main),
-                (select count(*) from contracts t where t.customer_id = c.id),
-                c.created_at
-         from customers c where c.archived_at is null
-         order by lower(c.name), c.id limit 500",
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, domains, main_contact, contracts, created_at)| CustomerRow {
-            id,
-            name,
-            domains: domains.iter().map(|d| unicode(d)).collect(),
-            main_contact,
-            contracts,
-            created_at,
-        })
-        .collect())
 }
 
 pub async fn shared(pool: &PgPool, table: &str) -> Result<Vec<SharedOption>, AppError> {
@@ -314,38 +279,122 @@ pub async fn shared(pool: &PgPool, table: &str) -> Result<Vec<SharedOption>, App
     Ok(rows.into_iter().map(|(id, name)| SharedOption { id, name }).collect())
 }
 
+/// A customer row, as the editors and the page read it.
 #[derive(sqlx::FromRow)]
-struct CustomerRecord {
-    id: Uuid,
-    name: String,
-    rank: Option<String>,
-    tax_id: Option<String>,
-    phone: Option<String>,
-    fax: Option<String>,
-    street: Option<String>,
-    postal_code: Option<String>,
-    city: Option<String>,
-    region: Option<String>,
-    country: Option<String>,
-    sla_id: Option<Uuid>,
-    alert_profile_id: Option<Uuid>,
-    created_at: chrono::DateTime<chrono::Utc>,
+pub struct CustomerRecord {
+    pub id: Uuid,
+    pub name: String,
+    pub version: i32,
+    pub rank: Option<String>,
+    pub tax_id: Option<String>,
+    pub phone: Option<String>,
+    pub fax: Option<String>,
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub sla_id: Option<Uuid>,
+    pub alert_profile_id: Option<Uuid>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub parent_id: Option<Uuid>,
+    pub bill_to_parent: bool,
+    pub account_manager_id: Option<Uuid>,
+    pub tickets_only_via_main: bool,
+    pub self_managed_profile: bool,
+    pub billing_attention: Option<String>,
+    pub billing_email: Option<String>,
+    pub billing_street: Option<String>,
+    pub billing_postal_code: Option<String>,
+    pub billing_city: Option<String>,
+    pub billing_region: Option<String>,
+    pub billing_country: Option<String>,
+    pub tax_region: Option<String>,
+    pub billing_tax_id: Option<String>,
+    pub tax_treatment: String,
+    pub billing_currency: Option<String>,
+    pub payment_terms_days: Option<i32>,
+    pub invoice_template: String,
+    pub invoice_language: Option<String>,
+    pub invoice_delivery: String,
+}
+
+impl CustomerRecord {
+    /// The general settings form as stored.
+    pub fn profile(&self, domains: &[String]) -> domain::CustomerDraft {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        domain::CustomerDraft {
+            name: self.name.clone(),
+            rank: s(&self.rank),
+            domains: domains.iter().map(|d| unicode(d)).collect(),
+            tax_id: s(&self.tax_id),
+            phone: s(&self.phone),
+            fax: s(&self.fax),
+            address: domain::AddressDraft {
+                street: s(&self.street),
+                postal_code: s(&self.postal_code),
+                city: s(&self.city),
+                region: s(&self.region),
+                country: s(&self.country),
+            },
+        }
+    }
+
+    /// The billing info form as stored.
+    pub fn billing(&self) -> domain::BillingInfoDraft {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        domain::BillingInfoDraft {
+            attention: s(&self.billing_attention),
+            email: s(&self.billing_email),
+            address: domain::AddressDraft {
+                street: s(&self.billing_street),
+                postal_code: s(&self.billing_postal_code),
+                city: s(&self.billing_city),
+                region: s(&self.billing_region),
+                country: s(&self.billing_country),
+            },
+            tax_region: s(&self.tax_region),
+            tax_id: s(&self.billing_tax_id),
+            tax_treatment: self.tax_treatment.clone(),
+            currency: s(&self.billing_currency).trim().to_string(),
+            payment_terms_days: self.payment_terms_days.map(|d| d.to_string()).unwrap_or_default(),
+            invoice_template: self.invoice_template.clone(),
+            invoice_language: s(&self.invoice_language),
+            delivery: self.invoice_delivery.clone(),
+        }
+    }
+
+    pub fn home_country(&self) -> Option<domain::Country> {
+        self.country.as_deref().and_then(|c| domain::Country::parse(c).ok())
+    }
+}
+
+/// The customer row (locked for the rest of the transaction when `for_update`).
+pub async fn load(conn: &mut PgConnection, id: Uuid, for_update: bool) -> Result<CustomerRecord, AppError> {
+    sqlx::query_as(&format!(
+        "select * from customers where id = $1{}",
+        if for_update { " for update" } else { "" }
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+pub async fn domains(conn: &mut PgConnection, id: Uuid) -> Result<Vec<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("select domain from customer_domains where customer_id = $1 order by domain")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
 }
 
 pub async fn detail(pool: &PgPool, id: Uuid) -> Result<CustomerDetail, AppError> {
-    let c: CustomerRecord = sqlx::query_as(
-        "select id, name, rank, tax_id, phone, fax, street, postal_code, city, region, country, sla_id,
-                alert_profile_id, created_at from customers where id = $1",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let domains: Vec<String> =
-        sqlx::query_scalar("select domain from customer_domains where customer_id = $1 order by domain")
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
+    let mut conn = pool.acquire().await?;
+    let c = load(&mut conn, id, false).await?;
+    let domains = domains(&mut conn, id).await?;
     let named = |table: &'static str, ref_id: Option<Uuid>| async move {
         let Some(ref_id) = ref_id else {
             return Ok::<_, AppError>(None);
@@ -363,66 +412,76 @@ pub async fn detail(pool: &PgPool, id: Uuid) -> Result<CustomerDetail, AppError>
     };
     let sla = named("slas", c.sla_id).await?;
     let alert_profile = named("alert_profiles", c.alert_profile_id).await?;
-    let contacts = sqlx::query_as::<
-        _,
-        (
-            Uuid,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            bool,
-        ),
-    >(
-        "select id, first_name, last_name, email, phone, mobile, job_title, is_main from contacts
-         where customer_id = $1 and archived_at is null order by is_main desc, lower(last_name), lower(first_name)",
+    let parent: Option<NamedRef> = match c.parent_id {
+        Some(p) => sqlx::query_as::<_, (Uuid, String)>("select id, name from customers where id = $1")
+            .bind(p)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|(id, name)| NamedRef {
+                id,
+                name,
+                shared: false,
+            }),
+        None => None,
+    };
+    let children = sqlx::query_as::<_, (Uuid, String, bool)>(
+        "select id, name, bill_to_parent from customers where parent_id = $1 order by lower(name), id",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .map(
-        |(id, first_name, last_name, email, phone, mobile, job_title, is_main)| ContactView {
-            id,
-            first_name,
-            last_name,
-            email,
-            phone,
-            mobile,
-            job_title,
-            is_main,
-        },
+    .map(|(id, name, bill_to_parent)| super::structure::ChildRef {
+        id,
+        name,
+        bill_to_parent,
+    })
+    .collect();
+    let members: Vec<Uuid> = sqlx::query_scalar(
+        "select t.user_id from customer_team t join users u on u.id = t.user_id
+          where t.customer_id = $1 order by lower(u.name)",
     )
-    .collect();
-    let address = [
-        c.street,
-        match (c.postal_code, c.city) {
-            (Some(p), Some(city)) => Some(format!("{p} {city}")),
-            (None, city) => city,
-            (p, None) => p,
-        },
-        c.region,
-        c.country.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let staff_names: Vec<(Uuid, String)> = sqlx::query_as("select id, name from users where id = any($1) or id = $2")
+        .bind(&members)
+        .bind(c.account_manager_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let billing = c.billing();
+    let billing_gaps = billing
+        .validate(c.home_country())
+        .map(|b| b.missing())
+        .unwrap_or_default();
     Ok(CustomerDetail {
         id: c.id,
-        name: c.name,
-        rank: c.rank,
-        tax_id: c.tax_id,
-        phone: c.phone,
-        fax: c.fax,
-        address,
-        domains: domains.iter().map(|d| unicode(d)).collect(),
+        name: c.name.clone(),
+        version: c.version,
+        archived: c.archived_at.is_some(),
+        created_at: c.created_at,
+        profile: c.profile(&domains),
+        billing,
+        billing_gaps,
+        portal: super::portal::PortalSettings {
+            tickets_only_via_main: c.tickets_only_via_main,
+            self_managed_profile: c.self_managed_profile,
+        },
+        structure: super::structure::StructureDraft {
+            parent: c.parent_id,
+            bill_to_parent: c.bill_to_parent,
+        },
+        parent,
+        children,
+        team: super::team::TeamDraft {
+            account_manager: c.account_manager_id,
+            members,
+        },
+        staff_names,
         sla,
         alert_profile,
         contracts: contracts(pool, id).await?,
-        contacts,
-        created_at: c.created_at,
+        contacts: super::contacts::db::list(&mut conn, id).await?,
     })
 }
 

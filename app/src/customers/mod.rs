@@ -1,9 +1,21 @@
-//! Customers: the new-customer wizard, the customer list and the customer page.
+//! Customers: the new-customer wizard, the customer list and the customer page with its
+//! tabs. Each editable part of a customer (profile, billing info, contacts, team, portal
+//! settings, parent/child structure) has its server functions in its own module here and
+//! its view under `page/`.
 
+pub mod audit;
+pub mod billing;
+pub mod contacts;
 #[cfg(feature = "ssr")]
 pub mod db;
-mod list;
+#[cfg(feature = "ssr")]
+pub mod edit;
+pub mod list;
 mod page;
+pub mod portal;
+pub mod profile;
+pub mod structure;
+pub mod team;
 pub mod wizard;
 
 pub use list::CustomersPage;
@@ -11,7 +23,7 @@ pub use page::CustomerPage;
 pub use wizard::NewCustomerPage;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::NewCustomerDraft;
+use domain::{BillingGap, BillingInfoDraft, ContactFormDraft, CustomerDraft, NewCustomerDraft};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -42,33 +54,41 @@ pub enum DuplicateReason {
     SameDomain(String),
 }
 
-/// One row of the customer list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CustomerRow {
-    pub id: Uuid,
-    pub name: String,
-    pub domains: Vec<String>,
-    pub main_contact: Option<String>,
-    pub contracts: i64,
-    pub created_at: DateTime<Utc>,
-}
-
-/// Everything the customer page shows.
+/// Everything the customer page shows, and what its editors start from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerDetail {
     pub id: Uuid,
     pub name: String,
-    pub rank: Option<String>,
-    pub tax_id: Option<String>,
-    pub phone: Option<String>,
-    pub fax: Option<String>,
-    pub address: Vec<String>,
-    pub domains: Vec<String>,
+    /// The customer row's version; every editor of the row sends it back.
+    pub version: i32,
+    pub archived: bool,
+    pub created_at: DateTime<Utc>,
+    pub profile: CustomerDraft,
+    pub billing: BillingInfoDraft,
+    /// What billing info still lacks (empty: complete).
+    pub billing_gaps: Vec<BillingGap>,
+    pub portal: portal::PortalSettings,
+    pub structure: structure::StructureDraft,
+    pub parent: Option<NamedRef>,
+    pub children: Vec<structure::ChildRef>,
+    pub team: team::TeamDraft,
+    /// Names of the account manager and team members, by id.
+    pub staff_names: Vec<(Uuid, String)>,
     pub sla: Option<NamedRef>,
     pub alert_profile: Option<NamedRef>,
     pub contracts: Vec<ContractView>,
+    /// Active contacts first (main contact first), then archived ones.
     pub contacts: Vec<ContactView>,
-    pub created_at: DateTime<Utc>,
+}
+
+impl CustomerDetail {
+    pub fn staff_name(&self, id: Uuid) -> String {
+        self.staff_names
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,13 +139,16 @@ pub enum TermValue {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactView {
     pub id: Uuid,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub phone: Option<String>,
-    pub mobile: Option<String>,
-    pub job_title: Option<String>,
+    pub version: i32,
     pub is_main: bool,
+    pub archived: bool,
+    pub form: ContactFormDraft,
+}
+
+impl ContactView {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.form.person.first_name, self.form.person.last_name)
+    }
 }
 
 /// Creates a customer with its contract, SLA and alert profile choices and first (main)
@@ -155,17 +178,11 @@ pub async fn find_duplicates(name: String, domains: Vec<String>) -> Result<Vec<D
     .await
 }
 
-#[server(prefix = "/api", endpoint = "customers/list")]
-pub async fn list_customers() -> Result<Vec<CustomerRow>, AppError> {
-    crate::server::gate(crate::auth::Permission::SeeCustomers, |ctx| async move {
-        db::list(&ctx.pool).await
-    })
-    .await
-}
-
+/// The customer page's data. A restricted staff member off the customer's team gets
+/// `not_on_team` (403), which the page explains.
 #[server(prefix = "/api", endpoint = "customers/get")]
 pub async fn get_customer(id: Uuid) -> Result<CustomerDetail, AppError> {
-    crate::server::gate(crate::auth::Permission::SeeCustomers, |ctx| async move {
+    crate::server::gate_customer(crate::auth::Permission::SeeCustomers, id, |ctx| async move {
         db::detail(&ctx.pool, id).await
     })
     .await

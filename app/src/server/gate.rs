@@ -14,6 +14,7 @@ use domain::Locale;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use sqlx::PgPool;
+use uuid::Uuid;
 
 use super::AppState;
 use crate::auth::backend::AuthSession;
@@ -62,6 +63,46 @@ where
     }
     .await;
     finish(result)
+}
+
+/// The gate for everything about one customer: the role must allow `permission`, and a
+/// staff member restricted to their accounts must be the customer's account manager or on
+/// its team (else `NotOnTeam`, which the page explains). An unknown customer is `NotFound`.
+pub async fn gate_customer<T, Fut>(
+    permission: Permission,
+    customer: Uuid,
+    body: impl FnOnce(Ctx) -> Fut,
+) -> Result<T, AppError>
+where
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    gate(permission, |ctx| async move {
+        check_customer_scope(&ctx.pool, &ctx.user, customer).await?;
+        body(ctx).await
+    })
+    .await
+}
+
+/// Whether `user` may reach `customer` at all (see [`gate_customer`]).
+pub async fn check_customer_scope(pool: &PgPool, user: &UserInfo, customer: Uuid) -> Result<(), AppError> {
+    let on_team: Option<bool> = sqlx::query_scalar(
+        "select not $2 or coalesce(c.account_manager_id = $3, false)
+                or exists (select 1 from customer_team t where t.customer_id = c.id and t.user_id = $3)
+           from customers c where c.id = $1",
+    )
+    .bind(customer)
+    .bind(user.restricted)
+    .bind(user.id)
+    .fetch_optional(pool)
+    .await?;
+    match on_team {
+        None => Err(AppError::NotFound),
+        Some(false) => {
+            tracing::info!(user = %user.id, %customer, "restricted user is not on the customer's team");
+            Err(AppError::NotOnTeam)
+        }
+        Some(true) => Ok(()),
+    }
 }
 
 pub async fn public<T, Fut>(body: impl FnOnce(PublicCtx) -> Fut) -> Result<T, AppError>

@@ -2,8 +2,9 @@
 //! authorization gate every server function passes through, and error mapping.
 
 pub mod gate;
+pub mod idempotency;
 
-pub use gate::{Ctx, PublicCtx, gate, public, redirect_form_post};
+pub use gate::{Ctx, PublicCtx, check_customer_scope, gate, gate_customer, public, redirect_form_post};
 
 use std::sync::Arc;
 use std::time::Duration;

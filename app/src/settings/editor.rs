@@ -12,9 +12,9 @@ use uuid::Uuid;
 
 use super::{SettingsNav, list_alert_profiles, list_slas, save_alert_profile, save_sla};
 use crate::customers::wizard::Wizard;
-use crate::customers::wizard::fields::FieldContext;
 use crate::customers::wizard::sla_step::{CustomProfile, CustomSla};
 use crate::error::AppError;
+use crate::forms::draft::FieldContext;
 use crate::i18n::{Key, k, t, text_with, use_locale};
 
 #[derive(Clone, Copy, PartialEq)]

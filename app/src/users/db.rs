@@ -14,6 +14,7 @@ struct Row {
     name: String,
     role: String,
     active: bool,
+    restricted: bool,
     last_login_at: Option<chrono::DateTime<chrono::Utc>>,
     created_at: chrono::DateTime<chrono::Utc>,
 }
@@ -26,7 +27,7 @@ pub async fn any_user(pool: &PgPool) -> Result<bool, AppError> {
 
 pub async fn list(pool: &PgPool) -> Result<Vec<UserRow>, AppError> {
     let rows = sqlx::query_as::<_, Row>(
-        "select id, email, name, role, active, last_login_at, created_at from users order by active desc, lower(name)",
+        "select id, email, name, role, active, restricted, last_login_at, created_at from users order by active desc, lower(name)",
     )
     .fetch_all(pool)
     .await?;
@@ -38,6 +39,7 @@ pub async fn list(pool: &PgPool) -> Result<Vec<UserRow>, AppError> {
             name: r.name,
             role: Role::parse(&r.role).unwrap_or(Role::Technician),
             active: r.active,
+            restricted: r.restricted,
             last_login_at: r.last_login_at,
             created_at: r.created_at,
         })
@@ -122,6 +124,23 @@ pub async fn set_active(pool: &PgPool, id: Uuid, active: bool) -> Result<(), App
         .await?;
     if done.rows_affected() == 0 {
         Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// "Restricted to my accounts" on or off; takes effect on the user's next request.
+pub async fn set_restricted(pool: &PgPool, id: Uuid, restricted: bool) -> Result<(), AppError> {
+    let done = sqlx::query("update users set restricted = $2, updated_at = now() where id = $1 and role <> 'admin'")
+        .bind(id)
+        .bind(restricted)
+        .execute(pool)
+        .await?;
+    if done.rows_affected() == 0 {
+        Err(AppError::validation(vec![crate::error::FieldProblem::new(
+            "restricted",
+            "users.admin_unrestricted",
+        )]))
     } else {
         Ok(())
     }

@@ -24,6 +24,8 @@ pub struct UserRow {
     pub name: String,
     pub role: Role,
     pub active: bool,
+    /// Sees only customers they manage or are on the team of.
+    pub restricted: bool,
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
@@ -116,6 +118,16 @@ pub async fn set_user_active(id: Uuid, active: bool) -> Result<(), AppError> {
             )]));
         }
         db::set_active(&ctx.pool, id, active).await
+    })
+    .await
+}
+
+/// "Restricted to my accounts": the user sees and reaches only customers whose account
+/// manager or team member they are. Not for admins.
+#[server(prefix = "/api", endpoint = "users/restricted")]
+pub async fn set_user_restricted(id: Uuid, restricted: bool) -> Result<(), AppError> {
+    crate::server::gate(crate::auth::Permission::ManageUsers, |ctx| async move {
+        db::set_restricted(&ctx.pool, id, restricted).await
     })
     .await
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{CreateUser, NewUserFields, NewUserValues, SetUserActive, SetUserRole, list_users};
+use super::{CreateUser, NewUserFields, NewUserValues, SetUserActive, SetUserRestricted, SetUserRole, list_users};
 use crate::auth::Role;
 use crate::i18n::{k, t, use_locale};
 use crate::shell::{role_label, use_user};
@@ -12,12 +12,14 @@ pub fn UsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let set_role = ServerAction::<SetUserRole>::new();
     let set_active = ServerAction::<SetUserActive>::new();
+    let set_restricted = ServerAction::<SetUserRestricted>::new();
     let users = Resource::new(
         move || {
             (
                 create.version().get(),
                 set_role.version().get(),
                 set_active.version().get(),
+                set_restricted.version().get(),
             )
         },
         |_| list_users(),
@@ -41,6 +43,7 @@ pub fn UsersPage() -> impl IntoView {
         let from = |v: Option<Result<(), crate::error::AppError>>| v.and_then(Result::err);
         from(set_role.value().get())
             .or_else(|| from(set_active.value().get()))
+            .or_else(|| from(set_restricted.value().get()))
             .map(|e| match &e {
                 crate::error::AppError::Validation { fields } => fields
                     .first()
@@ -69,6 +72,7 @@ pub fn UsersPage() -> impl IntoView {
                                     <th scope="col">{t(k::LOGIN_EMAIL)}</th>
                                     <th scope="col">{t(k::USERS_ROLE)}</th>
                                     <th scope="col">{t(k::USERS_STATUS)}</th>
+                                    <th scope="col">{t(k::USERS_ACCESS)}</th>
                                     <th scope="col">{t(k::USERS_LAST_LOGIN)}</th>
                                 </tr>
                             </thead>
@@ -103,6 +107,18 @@ pub fn UsersPage() -> impl IntoView {
                                                         {if u.active { t(k::USERS_DEACTIVATE) } else { t(k::USERS_ACTIVATE) }}
                                                     </button>
                                                 </ActionForm>
+                                            </td>
+                                            <td>
+                                                {(u.role != Role::Admin).then(|| view! {
+                                                    <ActionForm action=set_restricted attr:class="inline">
+                                                        <input type="hidden" name="id" value=u.id.to_string() />
+                                                        <input type="hidden" name="restricted" value=(!u.restricted).to_string() />
+                                                        <span class="status">{if u.restricted { t(k::USERS_RESTRICTED) } else { t(k::USERS_ALL_CUSTOMERS) }}</span>
+                                                        <button type="submit" class="button small">
+                                                            {if u.restricted { t(k::USERS_UNRESTRICT) } else { t(k::USERS_RESTRICT) }}
+                                                        </button>
+                                                    </ActionForm>
+                                                })}
                                             </td>
                                             <td>{last}</td>
                                         </tr>

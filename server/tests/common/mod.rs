@@ -65,6 +65,20 @@ impl TestApp {
         (status, body)
     }
 
+    /// Calls a server function that takes a JSON body.
+    pub async fn json(&self, client: &Client, function: &str, body: Value) -> (StatusCode, Value) {
+        let res = client
+            .post(format!("{}/api/{function}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, body)
+    }
+
     pub async fn login(&self, client: &Client, email: &str, password: &str) -> (StatusCode, Value) {
         self.call(client, "login", &[("email", email), ("password", password)])
             .await

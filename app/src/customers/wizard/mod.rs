@@ -6,7 +6,6 @@
 mod contact_step;
 mod contract_step;
 mod customer_step;
-pub mod fields;
 pub(crate) mod sla_step;
 mod summary;
 
@@ -18,7 +17,21 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use self::fields::FieldContext;
+use crate::forms::draft::FieldContext;
+
+/// The draft fields, for the steps (`super::fields::Field`, …).
+pub(crate) mod fields {
+    pub use crate::forms::draft::*;
+
+    /// A lens on one string of the wizard's draft.
+    pub fn lens(
+        state: leptos::prelude::RwSignal<super::Wizard>,
+        get: impl Fn(&domain::NewCustomerDraft) -> Option<&String> + Send + Sync + 'static,
+        set: impl Fn(&mut domain::NewCustomerDraft) -> Option<&mut String> + Send + Sync + 'static,
+    ) -> Lens {
+        crate::forms::draft::lens(state, move |w| get(&w.draft), move |w| set(&mut w.draft))
+    }
+}
 use crate::auth::Permission;
 use crate::error::AppError;
 use crate::i18n::{Key, k, t, use_locale};
@@ -361,16 +374,7 @@ mod draft_storage {
         format!("onboard.new-customer-draft.{user}")
     }
 
-    pub fn new_key() -> Uuid {
-        #[cfg(feature = "hydrate")]
-        if let Some(uuid) = web_sys::window()
-            .and_then(|w| w.crypto().ok())
-            .and_then(|c| c.random_uuid().parse().ok())
-        {
-            return uuid;
-        }
-        Uuid::nil()
-    }
+    pub use crate::forms::new_idempotency_key as new_key;
 
     /// Restores the user's draft once the page runs in the browser, then saves every change.
     pub fn keep(state: RwSignal<Wizard>, user: Uuid, restored: RwSignal<bool>, loaded: RwSignal<bool>) {

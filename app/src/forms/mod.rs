@@ -3,10 +3,25 @@
 //! The browser runs the same `domain` parse function the server runs again before it
 //! writes, so both give the same verdict with the same message code.
 
+pub mod draft;
+
 use leptos::prelude::*;
 
 use crate::error::{AppError, FieldProblem};
 use crate::i18n::{Key, t, use_locale};
+
+/// A fresh idempotency key for a submission, from the browser's crypto; nil where there
+/// is none (during server rendering, where nothing is submitted).
+pub fn new_idempotency_key() -> uuid::Uuid {
+    #[cfg(feature = "hydrate")]
+    if let Some(uuid) = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.random_uuid().parse().ok())
+    {
+        return uuid;
+    }
+    uuid::Uuid::nil()
+}
 
 /// A check for one field: `Ok` or the problem, as the domain crate reports it.
 pub type Check = fn(&str) -> Result<(), FieldProblem>;

@@ -1,22 +1,22 @@
-//! Inputs bound to one string of the wizard's draft, validated by the shared domain code.
+//! Inputs bound to one string of a form's draft (the wizard, the customer page's editors),
+//! validated by the shared domain code.
 //!
-//! Each step's errors come from `NewCustomerDraft::validate_step`, the same function the
-//! server's `validate()` is built from, so a field shows exactly what the server would say.
+//! A form's errors come from the draft's `validate`, the same function the server runs
+//! before it writes, so a field shows exactly what the server would say.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use domain::{FieldError, NewCustomerDraft};
+use domain::FieldError;
 use leptos::prelude::*;
 
-use super::Wizard;
 use crate::error::FieldProblem;
 use crate::i18n::{Key, t, use_locale};
 
-/// A getter and a setter for one string of the wizard state. The getter returns `None`
+/// A getter and a setter for one string of a form's state. The getter returns `None`
 /// when the string no longer exists (a removed list row), so nothing panics meanwhile.
 ///
-/// Plain closures over the wizard's state signal, not reactive arena items: a field's
+/// Plain closures over the form's state signal, not reactive arena items: a field's
 /// last effects may run while its step is being swapped out, and must not find a
 /// disposed getter then.
 #[derive(Clone)]
@@ -35,16 +35,17 @@ impl Lens {
     }
 }
 
-pub fn lens(
-    state: RwSignal<Wizard>,
-    get: impl Fn(&NewCustomerDraft) -> Option<&String> + Send + Sync + 'static,
-    set: impl Fn(&mut NewCustomerDraft) -> Option<&mut String> + Send + Sync + 'static,
+/// A lens on `state` through `get`/`set`; `None` means the string does not exist (anymore).
+pub fn lens<S: Send + Sync + 'static>(
+    state: RwSignal<S>,
+    get: impl Fn(&S) -> Option<&String> + Send + Sync + 'static,
+    set: impl Fn(&mut S) -> Option<&mut String> + Send + Sync + 'static,
 ) -> Lens {
     Lens {
-        get: Arc::new(move || state.try_with(|w| get(&w.draft).cloned()).flatten().unwrap_or_default()),
+        get: Arc::new(move || state.try_with(|s| get(s).cloned()).flatten().unwrap_or_default()),
         set: Arc::new(move |value: String| {
-            state.update(|w| {
-                if let Some(slot) = set(&mut w.draft) {
+            state.update(|s| {
+                if let Some(slot) = set(s) {
                     *slot = value;
                 }
             })
@@ -52,7 +53,16 @@ pub fn lens(
     }
 }
 
-/// What every field of the wizard reads: the step's errors, which fields were left, whether
+/// A lens on a string that always exists in `state`.
+pub fn field_lens<S: Send + Sync + 'static>(
+    state: RwSignal<S>,
+    get: fn(&S) -> &String,
+    set: fn(&mut S) -> &mut String,
+) -> Lens {
+    lens(state, move |s| Some(get(s)), move |s| Some(set(s)))
+}
+
+/// What every field of a form reads: the form's errors, which fields were left, whether
 /// the user tried to continue, and the server's verdict after a submit.
 #[derive(Clone, Copy)]
 pub struct FieldContext {
@@ -63,6 +73,22 @@ pub struct FieldContext {
 }
 
 impl FieldContext {
+    /// A fresh context over `errors` (nothing touched, nothing attempted yet).
+    pub fn new(errors: Memo<Vec<FieldError>>) -> Self {
+        FieldContext {
+            errors,
+            touched: RwSignal::new(HashSet::new()),
+            attempted: RwSignal::new(false),
+            server: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// Shows every error from now on (the user tried to save) and the server's verdict.
+    pub fn show_all(&self, server: Vec<FieldProblem>) {
+        self.attempted.set(true);
+        self.server.set(server);
+    }
+
     /// The message for `path`, in the user's language, when it should show.
     pub fn message(&self, path: &str) -> Option<String> {
         let locale = use_locale();

@@ -1,0 +1,206 @@
+//! The list query. Paging is by keyset: the page after customer X starts at X's sort key
+//! (looked up by id), so page 2,000 costs what page 1 costs. Search collects matching ids
+//! from each trigram-indexed source first instead of testing every customer.
+
+use sqlx::{PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use super::{CustomerRow, ListPage, ListQuery, ListSort, PAGE_SIZE, Structure};
+use crate::auth::UserInfo;
+use crate::error::AppError;
+
+/// `restricted` users: only customers they manage or are on the team of.
+pub fn push_scope(b: &mut QueryBuilder<'_, Postgres>, user: &UserInfo) {
+    if user.restricted {
+        b.push(" and (c.account_manager_id = ")
+            .push_bind(user.id)
+            .push(" or exists (select 1 from customer_team t where t.customer_id = c.id and t.user_id = ")
+            .push_bind(user.id)
+            .push("))");
+    }
+}
+
+/// `text` with LIKE's own wildcards escaped.
+fn escape_like(text: &str) -> String {
+    let mut p = String::new();
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p
+}
+
+/// `%text%` for LIKE.
+fn contains_pattern(text: &str) -> String {
+    format!("%{}%", escape_like(text))
+}
+
+fn push_search(b: &mut QueryBuilder<'_, Postgres>, q: &str) {
+    let lower = q.to_lowercase();
+    let pattern = contains_pattern(&lower);
+    // A domain typed in Unicode is stored as punycode.
+    let domain_pattern = domain::Domain::parse(q)
+        .map(|d| contains_pattern(d.as_ref()))
+        .unwrap_or_else(|_| pattern.clone());
+    let tax_prefix = format!("{}%", escape_like(&lower.replace(' ', "")));
+    b.push(" and c.id in (select id from customers where lower(name) like ")
+        .push_bind(pattern.clone())
+        .push(" union select customer_id from customer_domains where domain like ")
+        .push_bind(domain_pattern)
+        .push(" union select id from customers where lower(replace(tax_id, ' ', '')) like ")
+        .push_bind(tax_prefix)
+        .push(" union select customer_id from contacts where lower(first_name || ' ' || last_name) like ")
+        .push_bind(pattern.clone())
+        .push(" or lower(email) like ")
+        .push_bind(pattern)
+        .push(")");
+}
+
+/// The sort key expression and whether it ascends, for `sort`.
+fn key(sort: ListSort) -> (&'static str, bool) {
+    match sort {
+        ListSort::Name => ("lower(c.name)", true),
+        ListSort::NameDesc => ("lower(c.name)", false),
+        ListSort::Newest => ("c.created_at", false),
+        ListSort::Oldest => ("c.created_at", true),
+    }
+}
+
+pub async fn page(pool: &PgPool, user: &UserInfo, query: &ListQuery) -> Result<ListPage, AppError> {
+    let (key_expr, ascending) = key(query.sort);
+    let cursor_key = key_expr.replace("c.", "x.");
+    // Going back reads the rows before the cursor in reverse order, then flips them.
+    let backwards = query.before.is_some() && query.after.is_none();
+    let forward = ascending != backwards;
+    let (cmp, dir) = if forward { (">", "asc") } else { ("<", "desc") };
+
+    let mut b = QueryBuilder::<Postgres>::new(
+        "select c.id, c.name,
+                coalesce((select array_agg(d.domain order by d.domain) from customer_domains d where d.customer_id = c.id), '{}'),
+                (select k.first_name || ' ' || k.last_name from contacts k where k.customer_id = c.id and k.is_main),
+                (select count(*) from contracts t where t.customer_id = c.id),
+                c.billing_complete,
+                (select u.name from users u where u.id = c.account_manager_id),
+                (select p.name from customers p where p.id = c.parent_id),
+                (select count(*) from customers ch where ch.parent_id = c.id),
+                c.archived_at is not null,
+                c.created_at
+           from customers c where ",
+    );
+    b.push(if query.archived {
+        "c.archived_at is not null"
+    } else {
+        "c.archived_at is null"
+    });
+    push_scope(&mut b, user);
+    let q = query.q.trim();
+    if !q.is_empty() {
+        push_search(&mut b, q);
+    }
+    if query.missing_billing {
+        b.push(" and not c.billing_complete");
+    }
+    if query.no_contract {
+        b.push(" and not exists (select 1 from contracts t where t.customer_id = c.id)");
+    }
+    match query.structure {
+        Some(Structure::Parents) => {
+            b.push(" and exists (select 1 from customers ch where ch.parent_id = c.id)");
+        }
+        Some(Structure::Children) => {
+            b.push(" and c.parent_id is not null");
+        }
+        None => {}
+    }
+    if let Some(manager) = query.account_manager {
+        b.push(" and c.account_manager_id = ").push_bind(manager);
+    }
+    if let Some(cursor) = if backwards { query.before } else { query.after } {
+        b.push(format!(
+            " and ({key_expr}, c.id) {cmp} (select {cursor_key}, x.id from customers x where x.id = "
+        ))
+        .push_bind(cursor)
+        .push(")");
+    }
+    b.push(format!(" order by {key_expr} {dir}, c.id {dir} limit "))
+        .push_bind(PAGE_SIZE as i64 + 1);
+
+    type Row = (
+        Uuid,
+        String,
+        Vec<String>,
+        Option<String>,
+        i64,
+        bool,
+        Option<String>,
+        Option<String>,
+        i64,
+        bool,
+        chrono::DateTime<chrono::Utc>,
+    );
+    let mut rows: Vec<Row> = b.build_query_as().fetch_all(pool).await?;
+    let more = rows.len() > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE);
+    if backwards {
+        rows.reverse();
+    }
+    let came_from_cursor = query.after.is_some() || query.before.is_some();
+    Ok(ListPage {
+        has_prev: if backwards {
+            more
+        } else {
+            came_from_cursor && query.after.is_some()
+        },
+        has_next: if backwards { true } else { more },
+        rows: rows
+            .into_iter()
+            .map(
+                |(
+                    id,
+                    name,
+                    domains,
+                    main_contact,
+                    contracts,
+                    billing_complete,
+                    account_manager,
+                    parent,
+                    children,
+                    archived,
+                    created_at,
+                )| {
+                    CustomerRow {
+                        id,
+                        name,
+                        domains: domains.iter().map(|d| super::super::db::unicode(d)).collect(),
+                        main_contact,
+                        contracts,
+                        billing_complete,
+                        account_manager,
+                        parent,
+                        children,
+                        archived,
+                        created_at,
+                    }
+                },
+            )
+            .collect(),
+    })
+}
+
+pub async fn count_missing_billing(pool: &PgPool, user: &UserInfo) -> Result<i64, AppError> {
+    let mut b = QueryBuilder::<Postgres>::new(
+        "select count(*) from customers c where not c.billing_complete and c.archived_at is null",
+    );
+    push_scope(&mut b, user);
+    Ok(b.build_query_scalar().fetch_one(pool).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(super::contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+}

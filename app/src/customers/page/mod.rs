@@ -1,0 +1,129 @@
+//! `/customers/{id}` and `/customers/{id}/{tab}`: the customer page with its tabs.
+//! The page loads the customer once; each tab's editor starts from that data and saves
+//! through its own server function with the customer's version (optimistic concurrency).
+
+mod billing;
+mod contacts;
+mod contracts;
+mod editor;
+mod general;
+mod overview;
+mod portal;
+mod team;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+use super::{CustomerDetail, get_customer};
+use crate::auth::Permission;
+use crate::error::AppError;
+use crate::i18n::{Key, k, t, use_locale};
+use crate::shell::use_user;
+
+/// The tabs, in order: (path segment, label).
+const TABS: [(&str, Key); 7] = [
+    ("", k::CUSTOMER_OVERVIEW),
+    ("contacts", k::CUSTOMER_CONTACTS),
+    ("contracts", k::CUSTOMER_CONTRACTS),
+    ("billing", k::TAB_BILLING),
+    ("team", k::TAB_TEAM),
+    ("portal", k::TAB_PORTAL),
+    ("settings", k::TAB_SETTINGS),
+];
+
+/// What every tab reads: the loaded customer and a way to load it again after a save.
+#[derive(Clone, Copy)]
+pub struct PageData {
+    pub reload: Callback<()>,
+}
+
+impl PageData {
+    pub fn reload(&self) {
+        self.reload.run(())
+    }
+}
+
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<Uuid>().ok());
+    let tab = move || params.read().get("tab").unwrap_or_default();
+    let generation = RwSignal::new(0u32);
+    let customer = Resource::new(
+        move || (id(), generation.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_customer(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    provide_context(PageData {
+        reload: Callback::new(move |_| generation.update(|g| *g += 1)),
+    });
+    let locale = use_locale();
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">{t(k::COMMON_LOADING)}</p> }>
+            {move || customer.get().map(|r| match r {
+                Ok(c) => view! { <Tabs c=c tab=tab() /> }.into_any(),
+                Err(AppError::NotOnTeam) => view! {
+                    <Title text=t(k::CUSTOMERS_TITLE) />
+                    <header class="page-header"><h1>{t(k::CUSTOMERS_TITLE)}</h1></header>
+                    <section class="card notice" role="alert">
+                        <h2>{t(k::CUSTOMER_NOT_VISIBLE)}</h2>
+                        <p>{AppError::NotOnTeam.message(locale)}</p>
+                        <p><a href="/customers">{t(k::CUSTOMERS_BACK)}</a></p>
+                    </section>
+                }.into_any(),
+                Err(e) => view! {
+                    <header class="page-header"><h1>{t(k::CUSTOMERS_TITLE)}</h1></header>
+                    <p class="form-error" role="alert">{e.message(locale)}</p>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Tabs(c: CustomerDetail, tab: String) -> impl IntoView {
+    let locale = use_locale();
+    let base = format!("/customers/{}", c.id);
+    let current = TABS.iter().position(|(seg, _)| *seg == tab).unwrap_or(0);
+    let content = match TABS[current].0 {
+        "contacts" => view! { <contacts::ContactsTab c=c.clone() /> }.into_any(),
+        "contracts" => view! { <contracts::ContractsTab c=c.clone() /> }.into_any(),
+        "billing" => view! { <billing::BillingTab c=c.clone() /> }.into_any(),
+        "team" => view! { <team::TeamTab c=c.clone() /> }.into_any(),
+        "portal" => view! { <portal::PortalTab c=c.clone() /> }.into_any(),
+        "settings" => view! { <general::SettingsTab c=c.clone() /> }.into_any(),
+        _ => view! { <overview::OverviewTab c=c.clone() /> }.into_any(),
+    };
+    view! {
+        <Title text=c.name.clone() />
+        <header class="page-header">
+            <p class="muted"><a href="/customers">{t(k::CUSTOMERS_TITLE)}</a></p>
+            <h1>
+                {c.name.clone()}
+                {c.archived.then(|| view! { " " <span class="badge muted">{t(k::CUSTOMER_ARCHIVED)}</span> })}
+            </h1>
+            <p class="muted">{t(k::CUSTOMER_CREATED)} " " {domain::format::format_date(c.created_at.date_naive(), locale)}</p>
+        </header>
+        <nav class="tabs" aria-label=t(k::TAB_LABEL)>
+            {TABS.iter().enumerate().map(|(i, (seg, label))| {
+                let href = if seg.is_empty() { base.clone() } else { format!("{base}/{seg}") };
+                view! {
+                    <a href=href aria-current=(i == current).then_some("page")>{t(*label)}</a>
+                }
+            }).collect_view()}
+        </nav>
+        <div class="tab-panel">{content}</div>
+    }
+}
+
+/// Whether the signed-in user may do `permission` (the server checks again).
+pub fn can(permission: Permission) -> Signal<bool> {
+    let user = use_user();
+    Signal::derive(move || user.get().is_some_and(|u| u.can(permission)))
+}

@@ -1,0 +1,193 @@
+//! Benchmark of the customer list, search and customer page at scale (`scripts/bench-customers.sh`).
+//!
+//! Creates a scratch database next to `DATABASE_URL` (dropped and recreated each run),
+//! seeds 100,000 customers with 200,000 contacts, serves the real router on a local port
+//! and calls the server functions over HTTP as the browser does, signed in, at 1 and at 50
+//! concurrent clients. Prints p50/p99 latency and throughput per function.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use app::auth::Role;
+use app::users::{NewUser, db};
+use serde_json::{Value, json};
+use server::config::Config;
+use sqlx::postgres::PgPoolOptions;
+
+const CUSTOMERS: i64 = 100_000;
+
+#[tokio::main]
+async fn main() {
+    let url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let admin = PgPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
+    sqlx::query("drop database if exists onboard_bench with (force)")
+        .execute(&admin)
+        .await
+        .unwrap();
+    sqlx::query("create database onboard_bench")
+        .execute(&admin)
+        .await
+        .unwrap();
+    let bench_url = match url.rfind('/') {
+        Some(i) => format!("{}/onboard_bench", &url[..i]),
+        None => panic!("DATABASE_URL without a database name"),
+    };
+    let pool = PgPoolOptions::new()
+        .max_connections(20)
+        .connect(&bench_url)
+        .await
+        .unwrap();
+    sqlx::migrate!("../migrations").run(&pool).await.unwrap();
+
+    let t = Instant::now();
+    seed(&pool).await;
+    println!(
+        "seeded {CUSTOMERS} customers, {} contacts in {:.1} s",
+        CUSTOMERS * 2,
+        t.elapsed().as_secs_f64()
+    );
+
+    let new = NewUser::parse("Bench Admin", "bench@example.com", Role::Admin, "correct horse battery").unwrap();
+    db::create(&pool, new).await.unwrap();
+    let config = Config::from_lookup(|_| None).unwrap();
+    let router = server::web::router(&config, pool.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .await
+            .unwrap();
+    });
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let res = client
+        .post(format!("{base}/api/login"))
+        .form(&[("email", "bench@example.com"), ("password", "correct horse battery")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "login: {}", res.status());
+
+    let middle: String =
+        sqlx::query_scalar("select id::text from customers order by lower(name), id offset 50000 limit 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let cases: Vec<(&str, &str, Value)> = vec![
+        ("list, first page", "customers/list", json!({ "query": {} })),
+        (
+            "list, page at row 50,000",
+            "customers/list",
+            json!({ "query": { "after": middle } }),
+        ),
+        (
+            "list, missing billing",
+            "customers/list",
+            json!({ "query": { "missing_billing": true } }),
+        ),
+        (
+            "search by name",
+            "customers/list",
+            json!({ "query": { "q": "logistik 4711" } }),
+        ),
+        (
+            "search by contact e-mail",
+            "customers/list",
+            json!({ "query": { "q": "p2@kunde77777" } }),
+        ),
+        (
+            "search by domain",
+            "customers/list",
+            json!({ "query": { "q": "kunde12345.example" } }),
+        ),
+        ("billing banner count", "customers/billing-gaps", Value::Null),
+        ("customer page", "customers/get", json!({ "id": middle })),
+    ];
+    let client = Arc::new(client);
+    println!();
+    println!("| function | clients | requests | p50 ms | p99 ms | req/s |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for (name, function, body) in &cases {
+        for clients in [1usize, 50] {
+            let per_client = if clients == 1 { 200 } else { 20 };
+            // warm-up
+            call(&client, &base, function, body).await;
+            let started = Instant::now();
+            let mut tasks = Vec::new();
+            for _ in 0..clients {
+                let (client, base, function, body) = (client.clone(), base.clone(), function.to_string(), body.clone());
+                tasks.push(tokio::spawn(async move {
+                    let mut times = Vec::with_capacity(per_client);
+                    for _ in 0..per_client {
+                        let t = Instant::now();
+                        call(&client, &base, &function, &body).await;
+                        times.push(t.elapsed());
+                    }
+                    times
+                }));
+            }
+            let mut all: Vec<Duration> = Vec::new();
+            for t in tasks {
+                all.extend(t.await.unwrap());
+            }
+            let wall = started.elapsed();
+            all.sort();
+            let pct = |p: f64| all[((all.len() as f64 * p).ceil() as usize).saturating_sub(1)].as_secs_f64() * 1000.0;
+            println!(
+                "| {name} | {clients} | {} | {:.1} | {:.1} | {:.0} |",
+                all.len(),
+                pct(0.50),
+                pct(0.99),
+                all.len() as f64 / wall.as_secs_f64()
+            );
+        }
+    }
+    pool.close().await;
+    sqlx::query("drop database if exists onboard_bench with (force)")
+        .execute(&admin)
+        .await
+        .unwrap();
+}
+
+async fn call(client: &reqwest::Client, base: &str, function: &str, body: &Value) {
+    let req = client.post(format!("{base}/api/{function}"));
+    let req = match body {
+        Value::Null => req,
+        Value::Object(map) if function == "customers/get" => req.form(&[("id", map["id"].as_str().unwrap())]),
+        other => req.json(other),
+    };
+    let res = req.send().await.unwrap();
+    assert!(res.status().is_success(), "{function}: {}", res.status());
+    let _ = res.bytes().await.unwrap();
+}
+
+/// Realistic-looking customers: German and Spanish company names, one domain each, two
+/// contacts each (the first is main), a contract for half of them, 10 % missing billing info.
+async fn seed(pool: &sqlx::PgPool) {
+    for sql in [
+        "insert into customers (name, tax_id, country, billing_complete, created_at)
+         select (array['Müller','Schmidt','García','López','Fischer','Weber','Martínez','Sánchez','Becker','Hoffmann',
+                       'Fernández','Pérez','Schäfer','Koch','Romero','Navarro','Wagner','Bauer','Torres','Jiménez'])[1 + i % 20]
+                || ' ' || (array['IT','Logistik','Consulting','Bau','Medien','Transportes','Servicios','Technik','Handel',
+                                 'Asesores','Praxis','Kanzlei','Construcciones','Energie','Software'])[1 + (i / 20) % 15]
+                || ' ' || (array['GmbH','S.L.','AG','KG','S.A.','e.K.'])[1 + (i / 300) % 6] || ' ' || i,
+                'DE' || (100000000 + i), (array['DE','ES','AT'])[1 + i % 3], i % 10 <> 0,
+                now() - i * interval '1 minute'
+           from generate_series(1, 100000) i",
+        "insert into customer_domains (domain, customer_id)
+         select 'kunde' || row_number() over (order by created_at desc) || '.example', id from customers",
+        "insert into contacts (customer_id, first_name, last_name, email, is_main)
+         select c.id, (array['Ana','Jürgen','Lucía','Max','Sofía','Lena','Pablo','Jonas'])[1 + (n + j) % 8],
+                (array['Groß','Núñez','Meier','Ruiz','Krüger','Ortega'])[1 + (n * j) % 6],
+                'p' || j || '@kunde' || n || '.example', j = 1
+           from (select id, row_number() over (order by created_at desc) n from customers) c,
+                generate_series(1, 2) j",
+        "insert into contracts (customer_id, name, start_date, billing_cycle, billing_timing, currency,
+                                payment_terms_days, payment_method)
+         select id, 'Managed Services', date '2026-01-01', 'monthly', 'advance', 'EUR', 14, 'manual'
+           from customers where extract(minute from created_at)::int % 2 = 0",
+        "analyze",
+    ] {
+        sqlx::query(sql).execute(pool).await.unwrap();
+    }
+}
