@@ -100,8 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=shell::HomePage ssr=ASYNC />
                     <Route path=path!("/customers") view=customers::CustomersPage ssr=ASYNC />
                     <Route path=path!("/customers/new") view=customers::NewCustomerPage ssr=ASYNC />
-                    <Route path=path!("/customers/:id") view=customers::CustomerPage ssr=ASYNC />
-                    <Route path=path!("/customers/:id/:tab") view=customers::CustomerPage ssr=ASYNC />
+                    <Route path=path!("/customers/:id/:tab?") view=customers::CustomerPage ssr=ASYNC />
                     <Route path=path!("/settings/users") view=users::UsersPage ssr=ASYNC />
                     <Route path=path!("/settings/slas") view=settings::SlasPage ssr=ASYNC />
                     <Route path=path!("/settings/alert-profiles") view=settings::AlertProfilesPage ssr=ASYNC />

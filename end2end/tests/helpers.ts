@@ -1,4 +1,5 @@
 import { expect, type Page, type TestInfo } from "@playwright/test";
+import * as fs from "fs";
 
 export const admin = {
   email: process.env.E2E_ADMIN_EMAIL ?? "admin@example.com",
@@ -34,3 +35,20 @@ export async function signIn(page: Page, testInfo: TestInfo, email = admin.email
   await page.getByLabel(/password|passwort|contraseña/i).fill(password);
   await page.getByRole("button", { name: /sign in|anmelden|iniciar sesión/i }).click();
 }
+
+const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core in the page: no serious or critical accessibility violation. */
+export async function checkA11y(page: Page, where: string) {
+  // evaluated through the DevTools protocol: the page's CSP rightly refuses inline scripts
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    // @ts-ignore injected above
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v: any) => v.impact === "serious" || v.impact === "critical")
+      .map((v: any) => `${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(" ")).join(", ")})`);
+  });
+  expect(violations, `accessibility violations on ${where}`).toEqual([]);
+}
+

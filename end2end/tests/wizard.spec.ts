@@ -1,22 +1,5 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import * as fs from "fs";
-import { jsEnabled, ready, signIn, watchConsole } from "./helpers";
-
-const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-
-/** axe-core in the page: no serious or critical accessibility violation. */
-async function checkA11y(page: Page, where: string) {
-  // evaluated through the DevTools protocol: the page's CSP rightly refuses inline scripts
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    // @ts-ignore injected above
-    const result = await window.axe.run(document, { resultTypes: ["violations"] });
-    return result.violations
-      .filter((v: any) => v.impact === "serious" || v.impact === "critical")
-      .map((v: any) => `${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(" ")).join(", ")})`);
-  });
-  expect(violations, `accessibility violations on ${where}`).toEqual([]);
-}
+import { checkA11y, jsEnabled, ready, signIn, watchConsole } from "./helpers";
 
 /** A screenshot of each step, kept as a test artifact (end2end/test-results/…). */
 async function shot(page: Page, testInfo: TestInfo, name: string) {
@@ -133,9 +116,12 @@ for (const size of [
       await expect(page.getByText(size.domain)).toBeVisible();
       await expect(page.getByText("ESB58378431")).toBeVisible();
       await expect(page.getByText("Jürgen Groß")).toBeVisible();
+      await checkA11y(page, "customer page");
+      await ready(page, testInfo);
+      await page.getByRole("link", { name: "Contracts" }).click();
+      await expect(page).toHaveURL(/\/contracts$/);
       await expect(page.getByText("IBAN DE89370400440532013000")).toBeVisible();
       await expect(page.getByText("Quantity: 10 · Rate: 49.90 EUR")).toBeVisible();
-      await checkA11y(page, "customer page");
 
       // the same submission replayed: the first customer comes back, no second one
       const replay = await page.request.post("/api/customers/create", {

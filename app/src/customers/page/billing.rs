@@ -150,7 +150,7 @@ fn BillingForm(c: CustomerDetail) -> impl IntoView {
             move |version, base, draft| async move {
                 save_billing(customer, version, base, draft).await.map(|s| s.version)
             },
-            move || page.reload(),
+            move || page.saved(),
         );
     });
     let locale_options: Vec<(&'static str, Key)> = std::iter::once(("", k::COMMON_CHOOSE))

@@ -43,7 +43,7 @@ pub fn ContactsTab(c: CustomerDetail) -> impl IntoView {
             match f.await {
                 Ok(()) => {
                     error.set(None);
-                    page.reload();
+                    page.saved();
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -92,7 +92,7 @@ pub fn ContactsTab(c: CustomerDetail) -> impl IntoView {
                             let archived = x.archived;
                             view! {
                                 <tr class:archived=archived data-contact=row_name
-                                    style:display=move || (archived && !show_archived.get()).then_some("none")>
+                                    class:hidden=move || archived && !show_archived.get()>
                                     <td>
                                         {name.clone()}
                                         {archived.then(|| view! { " " <span class="badge muted">{t(k::CUSTOMER_ARCHIVED)}</span> })}
@@ -205,7 +205,7 @@ fn ContactForm(
             },
             move || {
                 on_done.run(());
-                page.reload();
+                page.saved();
             },
         );
     });

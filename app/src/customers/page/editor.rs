@@ -1,5 +1,5 @@
 //! What every editor on the customer page shares: the draft, the values it was loaded
-//! with, the version to send back, and a save bar that shows success, field errors and
+//! with, the version to send back, and a save bar that shows field errors and
 //! conflicts ("someone else saved …: yours / theirs").
 
 use std::future::Future;
@@ -18,7 +18,6 @@ pub struct Editor<D: Send + Sync + 'static> {
     pub base: RwSignal<D>,
     pub version: RwSignal<i32>,
     pub error: RwSignal<Option<AppError>>,
-    pub saved: RwSignal<bool>,
     pub busy: RwSignal<bool>,
 }
 
@@ -36,7 +35,6 @@ impl<D: Clone + PartialEq + Send + Sync + 'static> Editor<D> {
             base: RwSignal::new(loaded),
             version: RwSignal::new(version),
             error: RwSignal::new(None),
-            saved: RwSignal::new(false),
             busy: RwSignal::new(false),
         }
     }
@@ -78,7 +76,6 @@ impl<D: Clone + PartialEq + Send + Sync + 'static> Editor<D> {
             return;
         }
         self.busy.set(true);
-        self.saved.set(false);
         let (version, base, draft) = (
             self.version.get_untracked(),
             self.base.get_untracked(),
@@ -92,7 +89,6 @@ impl<D: Clone + PartialEq + Send + Sync + 'static> Editor<D> {
                     self.version.set(new_version);
                     self.base.set(draft);
                     self.error.set(None);
-                    self.saved.set(true);
                     if let Some(f) = fields {
                         f.show_all(Vec::new());
                     }
@@ -165,10 +161,7 @@ pub fn SaveBar<D: Clone + PartialEq + Send + Sync + 'static>(
             other => view! { <p class="form-error" role="alert">{other.message(locale)}</p> }.into_any(),
         })}
         <div class="actions">
-            <button type="submit" class="button primary" disabled=move || editor.busy.get()>{t(save_label)}</button>
-            <span class="status" role="status">
-                {move || (editor.saved.get() && !editor.dirty()).then(|| t(k::EDIT_SAVED))}
-            </span>
+            <button type="submit" class="button primary" disabled=move || editor.busy.get() || !editor.dirty()>{t(save_label)}</button>
         </div>
     }
 }

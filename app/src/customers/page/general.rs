@@ -39,7 +39,7 @@ fn ProfileForm(c: CustomerDetail) -> impl IntoView {
         editor.save(
             Some(fields),
             move |version, base, draft| save_profile(customer, version, base, draft),
-            move || page.reload(),
+            move || page.saved(),
         );
     });
     let rows = move || state.with(|d| d.domains.len().max(1));
@@ -111,7 +111,7 @@ fn StructureForm(c: CustomerDetail) -> impl IntoView {
         editor.save(
             None,
             move |version, base, draft| save_structure(customer, version, base, draft),
-            move || page.reload(),
+            move || page.saved(),
         );
     });
     let choose = move |p: Option<NamedRef>| {
@@ -177,7 +177,7 @@ fn Archive(c: CustomerDetail) -> impl IntoView {
     let toggle = move |_| {
         spawn_local(async move {
             match set_customer_archived(customer, !archived).await {
-                Ok(_) => page.reload(),
+                Ok(_) => page.saved(),
                 Err(e) => error.set(Some(e)),
             }
         })

@@ -16,6 +16,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
+use super::audit::{AuditView, customer_history};
+use super::structure::{GroupReport, customer_group_report};
+use super::team::{StaffOption, staff_options};
 use super::{CustomerDetail, get_customer};
 use crate::auth::Permission;
 use crate::error::AppError;
@@ -33,15 +36,34 @@ const TABS: [(&str, Key); 7] = [
     ("settings", k::TAB_SETTINGS),
 ];
 
-/// What every tab reads: the loaded customer and a way to load it again after a save.
+/// What every tab reads: a way to load the customer again, and the "saved" notice that
+/// outlives the reload (the editors are rebuilt from the fresh data).
+///
+/// Every resource of the page is created here, at the top, never inside a tab: resources
+/// created inside an already-resolved Suspense break hydration.
 #[derive(Clone, Copy)]
 pub struct PageData {
     pub reload: Callback<()>,
+    pub saved: RwSignal<bool>,
+    /// The newest page of the audit trail.
+    pub history: Resource<Result<Vec<AuditView>, AppError>>,
+    /// Staff to pick as account manager or team member.
+    pub staff: Resource<Result<Vec<StaffOption>, AppError>>,
+    /// The customer with all its descendants.
+    pub group: Resource<Result<GroupReport, AppError>>,
 }
 
 impl PageData {
+    /// Loads the customer again (someone else's values, after a conflict).
     pub fn reload(&self) {
+        self.saved.set(false);
         self.reload.run(())
+    }
+
+    /// After a successful save: says so and loads the customer again.
+    pub fn saved(&self) {
+        self.reload.run(());
+        self.saved.set(true);
     }
 }
 
@@ -49,7 +71,8 @@ impl PageData {
 pub fn CustomerPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<Uuid>().ok());
-    let tab = move || params.read().get("tab").unwrap_or_default();
+    // A memo: only a real change of tab switches the panel, and the page around it stays.
+    let tab = Memo::new(move |_| params.read().get("tab").unwrap_or_default());
     let generation = RwSignal::new(0u32);
     let customer = Resource::new(
         move || (id(), generation.get()),
@@ -60,14 +83,45 @@ pub fn CustomerPage() -> impl IntoView {
             }
         },
     );
+    let saved = RwSignal::new(false);
+    let history = Resource::new(
+        move || (id(), generation.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => customer_history(id, None).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let staff = Resource::new(|| (), |_| staff_options());
+    let group = Resource::new(
+        move || (id(), generation.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => customer_group_report(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     provide_context(PageData {
         reload: Callback::new(move |_| generation.update(|g| *g += 1)),
+        saved,
+        history,
+        staff,
+        group,
+    });
+    // A notice belongs to the tab it was given on.
+    Effect::new(move |_| {
+        tab.track();
+        saved.set(false);
     });
     let locale = use_locale();
     view! {
-        <Suspense fallback=|| view! { <p class="muted">{t(k::COMMON_LOADING)}</p> }>
+        <p class="status save-notice" role="status" id="save-status">{move || saved.get().then(|| t(k::EDIT_SAVED))}</p>
+        // Transition, not Suspense: a reload after a save keeps the page on screen.
+        <Transition fallback=|| view! { <p class="muted">{t(k::COMMON_LOADING)}</p> }>
             {move || customer.get().map(|r| match r {
-                Ok(c) => view! { <Tabs c=c tab=tab() /> }.into_any(),
+                Ok(c) => view! { <Tabs c=c tab=tab /> }.into_any(),
                 Err(AppError::NotOnTeam) => view! {
                     <Title text=t(k::CUSTOMERS_TITLE) />
                     <header class="page-header"><h1>{t(k::CUSTOMERS_TITLE)}</h1></header>
@@ -82,23 +136,27 @@ pub fn CustomerPage() -> impl IntoView {
                     <p class="form-error" role="alert">{e.message(locale)}</p>
                 }.into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
 #[component]
-fn Tabs(c: CustomerDetail, tab: String) -> impl IntoView {
+fn Tabs(c: CustomerDetail, tab: Memo<String>) -> impl IntoView {
     let locale = use_locale();
     let base = format!("/customers/{}", c.id);
-    let current = TABS.iter().position(|(seg, _)| *seg == tab).unwrap_or(0);
-    let content = match TABS[current].0 {
-        "contacts" => view! { <contacts::ContactsTab c=c.clone() /> }.into_any(),
-        "contracts" => view! { <contracts::ContractsTab c=c.clone() /> }.into_any(),
-        "billing" => view! { <billing::BillingTab c=c.clone() /> }.into_any(),
-        "team" => view! { <team::TeamTab c=c.clone() /> }.into_any(),
-        "portal" => view! { <portal::PortalTab c=c.clone() /> }.into_any(),
-        "settings" => view! { <general::SettingsTab c=c.clone() /> }.into_any(),
-        _ => view! { <overview::OverviewTab c=c.clone() /> }.into_any(),
+    let current = Memo::new(move |_| tab.with(|t| TABS.iter().position(|(seg, _)| seg == t).unwrap_or(0)));
+    let detail = StoredValue::new(c.clone());
+    let content = move || {
+        let c = detail.get_value();
+        match TABS[current.get()].0 {
+            "contacts" => view! { <contacts::ContactsTab c=c /> }.into_any(),
+            "contracts" => view! { <contracts::ContractsTab c=c /> }.into_any(),
+            "billing" => view! { <billing::BillingTab c=c /> }.into_any(),
+            "team" => view! { <team::TeamTab c=c /> }.into_any(),
+            "portal" => view! { <portal::PortalTab c=c /> }.into_any(),
+            "settings" => view! { <general::SettingsTab c=c /> }.into_any(),
+            _ => view! { <overview::OverviewTab c=c /> }.into_any(),
+        }
     };
     view! {
         <Title text=c.name.clone() />
@@ -114,7 +172,9 @@ fn Tabs(c: CustomerDetail, tab: String) -> impl IntoView {
             {TABS.iter().enumerate().map(|(i, (seg, label))| {
                 let href = if seg.is_empty() { base.clone() } else { format!("{base}/{seg}") };
                 view! {
-                    <a href=href aria-current=(i == current).then_some("page")>{t(*label)}</a>
+                    // rel=external: a full page load per tab. Switching the panel in place
+                    // hit a disposed-signal panic in the router (see docs/ARCHITECTURE.md).
+                    <a href=href rel="external" aria-current=move || (i == current.get()).then_some("page")>{t(*label)}</a>
                 }
             }).collect_view()}
         </nav>

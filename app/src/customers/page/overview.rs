@@ -4,8 +4,10 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use leptos::task::spawn_local;
+
+use super::PageData;
 use crate::customers::audit::{AuditView, customer_history};
-use crate::customers::structure::customer_group_report;
 use crate::customers::{CustomerDetail, NamedRef};
 use crate::i18n::{Key, k, t, use_locale};
 use crate::shell::format_instant;
@@ -80,7 +82,7 @@ pub fn OverviewTab(c: CustomerDetail) -> impl IntoView {
                         }}
                     </dd>
                     <dt>{t(k::CUSTOMER_MAIN_CONTACT)}</dt>
-                    <dd>{main.unwrap_or_else(dash)} " · " <a href=format!("{base}/contacts")>{format!("{active_contacts} {}", t(k::CUSTOMER_CONTACTS))}</a></dd>
+                    <dd>{main.unwrap_or_else(dash)} " · " <a href=format!("{base}/contacts")>{format!("{} ({active_contacts})", t(k::CUSTOMER_CONTACTS))}</a></dd>
                     <dt>{t(k::TEAM_ACCOUNT_MANAGER)}</dt>
                     <dd>{manager.unwrap_or_else(dash)}</dd>
                     <dt>{t(k::TEAM_MEMBERS)}</dt>
@@ -112,15 +114,15 @@ pub fn OverviewTab(c: CustomerDetail) -> impl IntoView {
                 </dl>
             </section>
         </div>
-        {has_group.then(|| view! { <GroupReport id=c.id /> })}
+        {has_group.then(|| view! { <GroupReport /> })}
         <History id=c.id />
     }
 }
 
 /// Parent and all children with contacts, contracts and fixed monthly fees, and totals.
 #[component]
-fn GroupReport(id: Uuid) -> impl IntoView {
-    let report = Resource::new(move || id, customer_group_report);
+fn GroupReport() -> impl IntoView {
+    let report = expect_context::<PageData>().group;
     let locale = use_locale();
     let money = move |fees: &[(String, String)]| {
         if fees.is_empty() {
@@ -137,7 +139,6 @@ fn GroupReport(id: Uuid) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="group">
             <h2 id="group">{t(k::STRUCTURE_REPORT)}</h2>
-            <Suspense fallback=|| view! { <p class="muted">{t(k::COMMON_LOADING)}</p> }>
                 {move || report.get().map(|r| match r {
                     Err(e) => view! { <p class="form-error">{e.message(locale)}</p> }.into_any(),
                     Ok(r) => view! {
@@ -153,7 +154,7 @@ fn GroupReport(id: Uuid) -> impl IntoView {
                                 <tbody>
                                     {r.lines.iter().map(|l| view! {
                                         <tr>
-                                            <td style=format!("padding-left: {}rem", 0.5 + l.depth as f32 * 1.5)>
+                                            <td class=format!("depth-{}", l.depth.min(4))>
                                                 <a href=format!("/customers/{}", l.id)>{l.name.clone()}</a>
                                                 {l.bill_to_parent.then(|| view! { " " <span class="badge muted">{t(k::STRUCTURE_BILL_TO_PARENT)}</span> })}
                                             </td>
@@ -174,7 +175,6 @@ fn GroupReport(id: Uuid) -> impl IntoView {
                         </div>
                     }.into_any(),
                 })}
-            </Suspense>
         </section>
     }
 }
@@ -183,63 +183,55 @@ fn GroupReport(id: Uuid) -> impl IntoView {
 #[component]
 fn History(id: Uuid) -> impl IntoView {
     let locale = use_locale();
-    let before = RwSignal::new(None::<i64>);
-    let page = Resource::new(move || (id, before.get()), |(id, before)| customer_history(id, before));
-    let shown = RwSignal::new(Vec::<AuditView>::new());
-    Effect::new(move |_| {
-        if let Some(Ok(rows)) = page.get() {
-            shown.update(|s| {
-                for r in rows {
-                    if !s.iter().any(|x| x.id == r.id) {
-                        s.push(r);
-                    }
-                }
-            });
-        }
-    });
+    let first = expect_context::<PageData>().history;
+    let older = RwSignal::new(Vec::<AuditView>::new());
+    let exhausted = RwSignal::new(false);
     let rows = move || {
-        let s = shown.get();
-        if s.is_empty() {
-            page.get().and_then(|r| r.ok()).unwrap_or_default()
-        } else {
-            s
-        }
+        let mut rows = first.get().and_then(|r| r.ok()).unwrap_or_default();
+        rows.extend(older.get());
+        rows
+    };
+    let load_more = move |_| {
+        let last = rows().last().map(|r| r.id);
+        spawn_local(async move {
+            if let Ok(more) = customer_history(id, last).await {
+                exhausted.set(more.len() < 50);
+                older.update(|o| o.extend(more));
+            }
+        });
     };
     view! {
         <section class="card" aria-labelledby="history">
             <h2 id="history">{t(k::AUDIT_TITLE)}</h2>
-            <Suspense fallback=|| view! { <p class="muted">{t(k::COMMON_LOADING)}</p> }>
-                {move || {
-                    let rows = rows();
-                    let last = rows.last().map(|r| r.id);
-                    let full = rows.len() % 50 == 0 && !rows.is_empty();
-                    view! {
-                        <ol class="audit">
-                            {rows.into_iter().map(|r| view! {
-                                <li>
-                                    <p>
-                                        <time datetime=r.at.to_rfc3339()>{format_instant(r.at, locale)}</time> " · "
-                                        <strong>{r.actor.clone().unwrap_or_else(|| "—".into())}</strong> " · "
-                                        {audit_action(&r)}
-                                    </p>
-                                    {(!r.changes.is_empty()).then(|| view! {
-                                        <ul class="changes">
-                                            {r.changes.iter().map(|c| view! {
-                                                <li><span class="what">{field_label(&c.field)}</span> ": "
-                                                    <del>{if c.before.is_empty() { "—".into() } else { c.before.clone() }}</del> " → "
-                                                    <ins>{if c.after.is_empty() { "—".into() } else { c.after.clone() }}</ins></li>
-                                            }).collect_view()}
-                                        </ul>
-                                    })}
-                                </li>
-                            }).collect_view()}
-                        </ol>
-                        {full.then(|| view! {
-                            <button type="button" class="button small" on:click=move |_| before.set(last)>{t(k::AUDIT_MORE)}</button>
-                        })}
-                    }
-                }}
-            </Suspense>
+            {move || {
+                let rows = rows();
+                let full = rows.len() % 50 == 0 && !rows.is_empty() && !exhausted.get();
+                view! {
+                    <ol class="audit">
+                        {rows.into_iter().map(|r| view! {
+                            <li>
+                                <p>
+                                    <time datetime=r.at.to_rfc3339()>{format_instant(r.at, locale)}</time> " · "
+                                    <strong>{r.actor.clone().unwrap_or_else(|| "—".into())}</strong> " · "
+                                    {audit_action(&r)}
+                                </p>
+                                {(!r.changes.is_empty()).then(|| view! {
+                                    <ul class="changes">
+                                        {r.changes.iter().map(|c| view! {
+                                            <li><span class="what">{field_label(&c.field)}</span> ": "
+                                                <del>{if c.before.is_empty() { "—".into() } else { c.before.clone() }}</del> " → "
+                                                <ins>{if c.after.is_empty() { "—".into() } else { c.after.clone() }}</ins></li>
+                                        }).collect_view()}
+                                    </ul>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                    {full.then(|| view! {
+                        <button type="button" class="button small" on:click=load_more>{t(k::AUDIT_MORE)}</button>
+                    })}
+                }
+            }}
         </section>
     }
 }

@@ -24,7 +24,7 @@ pub fn PortalTab(c: CustomerDetail) -> impl IntoView {
         editor.save(
             None,
             move |version, base, draft| save_portal_settings(customer, version, base, draft),
-            move || page.reload(),
+            move || page.saved(),
         );
     });
     let with_access: Vec<_> = c

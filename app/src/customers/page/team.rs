@@ -7,7 +7,7 @@ use super::editor::{Editor, SaveBar};
 use super::{PageData, can};
 use crate::auth::Permission;
 use crate::customers::CustomerDetail;
-use crate::customers::team::{StaffOption, TeamDraft, save_team, staff_options};
+use crate::customers::team::{StaffOption, TeamDraft, save_team};
 use crate::i18n::{k, t, use_locale};
 use crate::shell::{role_label, use_user};
 
@@ -18,7 +18,7 @@ pub fn TeamTab(c: CustomerDetail) -> impl IntoView {
     let user = use_user();
     let may_edit =
         Signal::derive(move || can(Permission::EditCustomers).get() && !user.get().is_some_and(|u| u.restricted));
-    let staff = Resource::new(|| (), |_| staff_options());
+    let staff = page.staff;
     let customer = c.id;
     let editor = Editor::new(c.team.clone(), c.version);
     let state = editor.draft;
@@ -27,15 +27,14 @@ pub fn TeamTab(c: CustomerDetail) -> impl IntoView {
         editor.save(
             None,
             move |version, base, draft| save_team(customer, version, base, draft),
-            move || page.reload(),
+            move || page.saved(),
         );
     });
     view! {
         <section class="card" aria-labelledby="team-title">
             <h2 id="team-title">{t(k::TAB_TEAM)}</h2>
             <p class="hint">{t(k::TEAM_HINT)}</p>
-            <Suspense fallback=|| view! { <p class="muted">{t(k::COMMON_LOADING)}</p> }>
-                {move || staff.get().map(|r| match r {
+            {move || staff.get().map(|r| match r {
                     Err(e) => view! { <p class="form-error">{e.message(locale)}</p> }.into_any(),
                     Ok(staff) => {
                         let staff = StoredValue::new(staff);
@@ -87,7 +86,6 @@ pub fn TeamTab(c: CustomerDetail) -> impl IntoView {
                         }.into_any()
                     }
                 })}
-            </Suspense>
         </section>
     }
 }
