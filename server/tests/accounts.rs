@@ -623,3 +623,26 @@ async fn the_list_pages_by_keyset_and_searches_every_source(pool: PgPool) {
         .await;
     assert_eq!(page["rows"][0]["name"], "Zeta Logistik");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn many_concurrent_customer_pages_do_not_starve_the_pool(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let client = app.signed_in("admin@example.com", Role::Admin).await;
+    let (id, ..) = customer(&pool, "Popular GmbH").await;
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let (base, client) = (app.base.clone(), client.clone());
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(format!("{base}/api/customers/get"))
+                .form(&[("id", id.to_string())])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::OK);
+    }
+}

@@ -391,27 +391,31 @@ pub async fn domains(conn: &mut PgConnection, id: Uuid) -> Result<Vec<String>, A
     )
 }
 
+/// A shared or custom SLA / alert profile by id.
+async fn named(conn: &mut PgConnection, table: &str, id: Option<Uuid>) -> Result<Option<NamedRef>, AppError> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let row: Option<(Uuid, String, Option<Uuid>)> =
+        sqlx::query_as(&format!("select id, name, customer_id from {table} where id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.map(|(id, name, owner)| NamedRef {
+        id,
+        name,
+        shared: owner.is_none(),
+    }))
+}
+
+/// Everything the customer page shows, on one connection (a second one per request would
+/// let concurrent requests starve the pool).
 pub async fn detail(pool: &PgPool, id: Uuid) -> Result<CustomerDetail, AppError> {
     let mut conn = pool.acquire().await?;
     let c = load(&mut conn, id, false).await?;
     let domains = domains(&mut conn, id).await?;
-    let named = |table: &'static str, ref_id: Option<Uuid>| async move {
-        let Some(ref_id) = ref_id else {
-            return Ok::<_, AppError>(None);
-        };
-        let row: Option<(Uuid, String, Option<Uuid>)> =
-            sqlx::query_as(&format!("select id, name, customer_id from {table} where id = $1"))
-                .bind(ref_id)
-                .fetch_optional(pool)
-                .await?;
-        Ok(row.map(|(id, name, owner)| NamedRef {
-            id,
-            name,
-            shared: owner.is_none(),
-        }))
-    };
-    let sla = named("slas", c.sla_id).await?;
-    let alert_profile = named("alert_profiles", c.alert_profile_id).await?;
+    let sla = named(&mut conn, "slas", c.sla_id).await?;
+    let alert_profile = named(&mut conn, "alert_profiles", c.alert_profile_id).await?;
     let parent: Option<NamedRef> = match c.parent_id {
         Some(p) => sqlx::query_as::<_, (Uuid, String)>("select id, name from customers where id = $1")
             .bind(p)
@@ -480,7 +484,7 @@ pub async fn detail(pool: &PgPool, id: Uuid) -> Result<CustomerDetail, AppError>
         staff_names,
         sla,
         alert_profile,
-        contracts: contracts(pool, id).await?,
+        contracts: contracts(&mut conn, id).await?,
         contacts: super::contacts::db::list(&mut conn, id).await?,
     })
 }
@@ -512,13 +516,13 @@ struct ContractRecord {
 }
 
 /// The customer's contracts with their parts: two queries, however many contracts.
-async fn contracts(pool: &PgPool, customer: Uuid) -> Result<Vec<ContractView>, AppError> {
+async fn contracts(conn: &mut PgConnection, customer: Uuid) -> Result<Vec<ContractView>, AppError> {
     let rows: Vec<ContractRecord> = sqlx::query_as(
         "select id, name, start_date, end_date, billing_cycle, billing_timing, currency, payment_terms_days,
                 payment_method, iban from contracts where customer_id = $1 order by start_date, name",
     )
     .bind(customer)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let parts: Vec<(Uuid, String, Option<String>, serde_json::Value)> = sqlx::query_as(
@@ -526,7 +530,7 @@ async fn contracts(pool: &PgPool, customer: Uuid) -> Result<Vec<ContractView>, A
          where contract_id = any($1) order by contract_id, position",
     )
     .bind(&ids)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(rows
         .into_iter()

@@ -108,25 +108,12 @@ pub async fn save_structure(
             .execute(&mut *tx)
             .await?;
         let new_version = super::edit::bump_customer(&mut tx, customer).await?;
-        let name = |id: Option<Uuid>| {
-            let pool = ctx.pool.clone();
-            async move {
-                match id {
-                    Some(id) => sqlx::query_scalar::<_, String>("select name from customers where id = $1")
-                        .bind(id)
-                        .fetch_optional(&pool)
-                        .await
-                        .map(Option::unwrap_or_default),
-                    None => Ok(String::new()),
-                }
-            }
-        };
         let shown = |parent: String, s: &StructureDraft| ShownStructure {
             parent,
             bill_to_parent: s.bill_to_parent,
         };
-        let before = shown(name(theirs.parent).await?, &theirs);
-        let after = shown(name(draft.parent).await?, &draft);
+        let before = shown(customer_name(&mut tx, theirs.parent).await?, &theirs);
+        let after = shown(customer_name(&mut tx, draft.parent).await?, &draft);
         let entry = super::edit::AuditEntry {
             customer,
             entity: "customer",
@@ -139,6 +126,21 @@ pub async fn save_structure(
         Ok(new_version)
     })
     .await
+}
+
+/// A customer's name, for the audit trail (on the save's own connection).
+#[cfg(feature = "ssr")]
+async fn customer_name(tx: &mut sqlx::PgConnection, id: Option<Uuid>) -> Result<String, AppError> {
+    match id {
+        Some(id) => Ok(
+            sqlx::query_scalar::<_, String>("select name from customers where id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .unwrap_or_default(),
+        ),
+        None => Ok(String::new()),
+    }
 }
 
 #[cfg(feature = "ssr")]

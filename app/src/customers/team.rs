@@ -63,20 +63,9 @@ pub async fn save_team(customer: Uuid, version: i32, base: TeamDraft, draft: Tea
         members.dedup();
         let mut tx = ctx.pool.begin().await?;
         let current = super::db::load(&mut tx, customer, true).await?;
-        let names = |ids: Vec<Uuid>| {
-            let pool = ctx.pool.clone();
-            async move {
-                let rows: Vec<(Uuid, String)> =
-                    sqlx::query_as("select id, name from users where active and id = any($1)")
-                        .bind(&ids)
-                        .fetch_all(&pool)
-                        .await?;
-                Ok::<_, AppError>(rows)
-            }
-        };
         let mut wanted = members.clone();
         wanted.extend(draft.account_manager);
-        let known = names(wanted.clone()).await?;
+        let known = staff_names(&mut tx, &wanted).await?;
         if let Some(unknown) = wanted.iter().find(|id| !known.iter().any(|(k, _)| k == *id)) {
             let field = if Some(*unknown) == draft.account_manager {
                 "account_manager"
@@ -123,7 +112,7 @@ pub async fn save_team(customer: Uuid, version: i32, base: TeamDraft, draft: Tea
         let mut all = old_members;
         all.extend(current.account_manager_id);
         all.extend(wanted);
-        let everyone = names(all).await?;
+        let everyone = staff_names(&mut tx, &all).await?;
         let named = |t: &TeamDraft| TeamNames {
             account_manager: t
                 .account_manager
@@ -147,6 +136,18 @@ pub async fn save_team(customer: Uuid, version: i32, base: TeamDraft, draft: Tea
         Ok(new_version)
     })
     .await
+}
+
+/// Active staff among `ids`, with their names (in the save's transaction: a second
+/// connection per request would let concurrent saves starve the pool).
+#[cfg(feature = "ssr")]
+async fn staff_names(tx: &mut sqlx::PgConnection, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, AppError> {
+    Ok(
+        sqlx::query_as("select id, name from users where active and id = any($1)")
+            .bind(ids)
+            .fetch_all(&mut *tx)
+            .await?,
+    )
 }
 
 #[cfg(feature = "ssr")]
