@@ -256,52 +256,46 @@ pub mod db {
         Ok(saved)
     }
 
-    async fn insert(tx: &mut PgConnection, customer: Uuid, f: &ContactForm) -> Result<ContactSaved, AppError> {
+    /// Binds the form's ten columns as `$2`…`$11` (`$1` is the customer or the contact).
+    fn bind_form<'q>(
+        q: sqlx::query::QueryAs<'q, sqlx::Postgres, (Uuid, i32), sqlx::postgres::PgArguments>,
+        f: &'q ContactForm,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Postgres, (Uuid, i32), sqlx::postgres::PgArguments> {
         let p = &f.person;
-        let (id, version): (Uuid, i32) = sqlx::query_as(
+        q.bind(p.first_name.to_string())
+            .bind(p.last_name.to_string())
+            .bind(p.email.to_string())
+            .bind(text(&p.phone))
+            .bind(text(&p.mobile))
+            .bind(text(&p.job_title))
+            .bind(f.company_contact)
+            .bind(f.notification_preference.as_str())
+            .bind(f.portal_access)
+            .bind(f.portal_level.as_str())
+    }
+
+    async fn insert(tx: &mut PgConnection, customer: Uuid, f: &ContactForm) -> Result<ContactSaved, AppError> {
+        let q = sqlx::query_as(
             "insert into contacts (customer_id, first_name, last_name, email, phone, mobile, job_title,
                                    company_contact, notification_preference, portal_access, portal_level, is_main)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
                      not exists (select 1 from contacts where customer_id = $1 and is_main))
              returning id, version",
         )
-        .bind(customer)
-        .bind(p.first_name.to_string())
-        .bind(p.last_name.to_string())
-        .bind(p.email.to_string())
-        .bind(text(&p.phone))
-        .bind(text(&p.mobile))
-        .bind(text(&p.job_title))
-        .bind(f.company_contact)
-        .bind(f.notification_preference.as_str())
-        .bind(f.portal_access)
-        .bind(f.portal_level.as_str())
-        .fetch_one(&mut *tx)
-        .await?;
+        .bind(customer);
+        let (id, version) = bind_form(q, f).fetch_one(&mut *tx).await?;
         Ok(ContactSaved { id, version })
     }
 
     async fn update(tx: &mut PgConnection, id: Uuid, f: &ContactForm) -> Result<ContactSaved, AppError> {
-        let p = &f.person;
-        let version: i32 = sqlx::query_scalar(
+        let q = sqlx::query_as(
             "update contacts set first_name = $2, last_name = $3, email = $4, phone = $5, mobile = $6, job_title = $7,
                     company_contact = $8, notification_preference = $9, portal_access = $10, portal_level = $11,
                     version = version + 1, updated_at = now()
-              where id = $1 returning version",
+              where id = $1 returning id, version",
         )
-        .bind(id)
-        .bind(p.first_name.to_string())
-        .bind(p.last_name.to_string())
-        .bind(p.email.to_string())
-        .bind(text(&p.phone))
-        .bind(text(&p.mobile))
-        .bind(text(&p.job_title))
-        .bind(f.company_contact)
-        .bind(f.notification_preference.as_str())
-        .bind(f.portal_access)
-        .bind(f.portal_level.as_str())
-        .fetch_one(&mut *tx)
-        .await?;
+        .bind(id);
+        let (id, version) = bind_form(q, f).fetch_one(&mut *tx).await?;
         Ok(ContactSaved { id, version })
     }
 

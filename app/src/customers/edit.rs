@@ -81,7 +81,6 @@ pub fn changes<T: Serialize>(before: &T, after: &T) -> Vec<AuditChange> {
 }
 
 /// Refuses the save when someone else changed a field of this form since `base` was loaded.
-#[allow(clippy::too_many_arguments)]
 pub async fn check_version<T: Serialize>(
     tx: &mut PgConnection,
     entity_id: Uuid,

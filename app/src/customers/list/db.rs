@@ -146,14 +146,11 @@ pub async fn page(pool: &PgPool, user: &UserInfo, query: &ListQuery) -> Result<L
     if backwards {
         rows.reverse();
     }
-    let came_from_cursor = query.after.is_some() || query.before.is_some();
     Ok(ListPage {
-        has_prev: if backwards {
-            more
-        } else {
-            came_from_cursor && query.after.is_some()
-        },
-        has_next: if backwards { true } else { more },
+        // Going back, there is a next page (where we came from); going forward, a previous one
+        // exactly when we started after a cursor.
+        has_prev: if backwards { more } else { query.after.is_some() },
+        has_next: backwards || more,
         rows: rows
             .into_iter()
             .map(

@@ -22,7 +22,6 @@ pub fn TeamTab(c: CustomerDetail) -> impl IntoView {
     let customer = c.id;
     let editor = Editor::new(c.team.clone(), c.version);
     let state = editor.draft;
-    let label = |path: &str| super::overview::field_label(path);
     let save = Callback::new(move |_| {
         editor.save(
             None,
@@ -80,7 +79,7 @@ pub fn TeamTab(c: CustomerDetail) -> impl IntoView {
                                     </fieldset>
                                 </fieldset>
                                 <Show when=move || may_edit.get() fallback=|| view! { <p class="muted">{t(k::TEAM_READ_ONLY)}</p> }>
-                                    <SaveBar editor=editor label=label save=save reload=Callback::new(move |_| page.reload()) />
+                                    <SaveBar editor=editor label=super::overview::field_label save=save reload=Callback::new(move |_| page.reload()) />
                                 </Show>
                             </form>
                         }.into_any()
