@@ -9,6 +9,7 @@ pub mod customers;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod imports;
 pub mod settings;
 pub mod shell;
 pub mod users;
@@ -104,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/users") view=users::UsersPage ssr=ASYNC />
                     <Route path=path!("/settings/slas") view=settings::SlasPage ssr=ASYNC />
                     <Route path=path!("/settings/alert-profiles") view=settings::AlertProfilesPage ssr=ASYNC />
+                    <Route path=path!("/settings/import") view=imports::ImportPage ssr=ASYNC />
                     <Route path=WildcardSegment("any") view=shell::NotFound ssr=ASYNC />
                 </ParentRoute>
             </Routes>

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::address::{AddressDraft, PostalAddress};
+use crate::bank::Iban;
 use crate::country::Country;
 use crate::email::Email;
 use crate::error::{Code, Errors, FieldError};
@@ -117,6 +118,8 @@ pub struct BillingInfoDraft {
     pub invoice_template: String,
     pub invoice_language: String,
     pub delivery: String,
+    /// The customer's bank account for direct debit (optional).
+    pub iban: String,
 }
 
 /// Billing info as stored: each part valid or absent.
@@ -133,6 +136,7 @@ pub struct BillingInfo {
     pub invoice_template: InvoiceTemplate,
     pub invoice_language: Option<Locale>,
     pub delivery: InvoiceDelivery,
+    pub iban: Option<Iban>,
 }
 
 // `choice!` generates the enum and cannot mark a `#[default]` variant.
@@ -249,6 +253,7 @@ impl BillingInfoDraft {
             })
         });
         let delivery = e.optional("delivery", &self.delivery, InvoiceDelivery::parse);
+        let iban = e.optional("iban", &self.iban, Iban::parse);
         let info = Some(()).and_then(|()| {
             Some(BillingInfo {
                 attention: attention?,
@@ -262,6 +267,7 @@ impl BillingInfoDraft {
                 invoice_template: invoice_template?.unwrap_or_default(),
                 invoice_language: invoice_language?,
                 delivery: delivery?.unwrap_or_default(),
+                iban: iban?,
             })
         });
         e.finish(info)
@@ -285,6 +291,7 @@ impl From<&BillingInfo> for BillingInfoDraft {
             invoice_template: b.invoice_template.to_string(),
             invoice_language: b.invoice_language.map(|l| l.tag().to_string()).unwrap_or_default(),
             delivery: b.delivery.to_string(),
+            iban: s(&b.iban),
         }
     }
 }
@@ -376,6 +383,7 @@ mod tests {
             invoice_template: "standard".into(),
             invoice_language: "de".into(),
             delivery: "email".into(),
+            iban: "DE89 3704 0044 0532 0130 00".into(),
         }
     }
 
@@ -384,6 +392,22 @@ mod tests {
         let info = complete().validate(None).unwrap();
         assert!(info.is_complete(), "{:?}", info.missing());
         assert_eq!(BillingInfoDraft::from(&info).validate(None).unwrap(), info);
+        assert_eq!(info.iban.unwrap().to_string(), "DE89370400440532013000");
+    }
+
+    #[test]
+    fn the_iban_is_optional_but_checked() {
+        let no_iban = BillingInfoDraft {
+            iban: String::new(),
+            ..complete()
+        };
+        assert_eq!(no_iban.validate(None).unwrap().iban, None);
+        let wrong = BillingInfoDraft {
+            iban: "DE89 3704 0044 0532 0130 01".into(),
+            ..complete()
+        };
+        let errors = wrong.validate(None).unwrap_err();
+        assert_eq!((errors[0].field.as_str(), errors[0].code), ("iban", Code::IbanChecksum));
     }
 
     #[test]

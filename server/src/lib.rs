@@ -4,4 +4,5 @@
 pub mod config;
 pub mod db;
 pub mod embedded_pg;
+pub mod transfer;
 pub mod web;

@@ -32,6 +32,21 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Import customers or contacts from a CSV file (checked first; all or nothing).
+    Import {
+        /// `customers` or `contacts`.
+        kind: String,
+        file: std::path::PathBuf,
+        /// Check the file and print what would happen, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export customers or contacts as CSV (to FILE, or standard output).
+    Export {
+        /// `customers` or `contacts`.
+        kind: String,
+        file: Option<std::path::PathBuf>,
+    },
 }
 
 #[tokio::main]
@@ -54,6 +69,8 @@ async fn main() -> ExitCode {
         Command::Serve => serve(config).await,
         Command::CreateAdmin { email, name } => create_admin(config, &email, &name).await,
         Command::Migrate => Database::open(&config).await.map_err(|e| e.to_string()).map(|_| ()),
+        Command::Import { kind, file, dry_run } => import(config, &kind, &file, dry_run).await,
+        Command::Export { kind, file } => export(config, &kind, file.as_deref()).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -134,6 +151,40 @@ fn read_password() -> Result<String, String> {
     let mut line = String::new();
     stdin.lock().read_line(&mut line).map_err(|e| e.to_string())?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn import_kind(kind: &str) -> Result<app::imports::ImportKind, String> {
+    app::imports::ImportKind::parse(kind).ok_or_else(|| format!("unknown kind {kind:?}: use customers or contacts"))
+}
+
+async fn import(config: Config, kind: &str, file: &std::path::Path, dry_run: bool) -> Result<(), String> {
+    let kind = import_kind(kind)?;
+    let db = Database::open(&config).await.map_err(|e| e.to_string())?;
+    let result = server::transfer::import_file(&db.pool, kind, file, dry_run, domain::Locale::En).await;
+    db.close().await;
+    let outcome = result?;
+    if outcome.error_count > 0 {
+        server::transfer::print_problems(kind, &outcome, domain::Locale::En);
+        return Err(format!("{} problems found; nothing was imported", outcome.error_count));
+    }
+    if dry_run {
+        println!("dry run: nothing was written");
+    }
+    Ok(())
+}
+
+async fn export(config: Config, kind: &str, file: Option<&std::path::Path>) -> Result<(), String> {
+    let kind = import_kind(kind)?;
+    let db = Database::open(&config).await.map_err(|e| e.to_string())?;
+    let mut out: Box<dyn Write + Send> = match file {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+    };
+    let result = server::transfer::export_to(&db.pool, kind, &mut *out).await;
+    db.close().await;
+    result
 }
 
 /// An error for the terminal, in English (the CLI's language).

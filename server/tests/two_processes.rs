@@ -58,15 +58,7 @@ async fn start(database_url: &str) -> (Server, String) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_session_from_one_process_is_valid_on_another(pool: PgPool) {
-    let db_name: String = sqlx::query_scalar("select current_database()")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    let base_url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-    let url = match base_url.rsplit_once('/') {
-        Some((server, _)) => format!("{server}/{db_name}"),
-        None => panic!("DATABASE_URL has no database part"),
-    };
+    let url = common::database_url(&pool).await;
     let new = NewUser::parse("Ada Admin", "ada@example.com", Role::Admin, PASSWORD).unwrap();
     db::create(&pool, new).await.unwrap();
 

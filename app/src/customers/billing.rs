@@ -39,7 +39,7 @@ pub async fn save_billing(
                     billing_postal_code = $5, billing_city = $6, billing_region = $7, billing_country = $8,
                     tax_region = $9, billing_tax_id = $10, tax_treatment = $11, billing_currency = $12,
                     payment_terms_days = $13, invoice_template = $14, invoice_language = $15,
-                    invoice_delivery = $16, billing_complete = $17
+                    invoice_delivery = $16, billing_complete = $17, billing_iban = $18
               where id = $1",
         )
         .bind(customer)
@@ -59,6 +59,7 @@ pub async fn save_billing(
         .bind(info.invoice_language.map(|l| l.tag()))
         .bind(info.delivery.as_str())
         .bind(info.is_complete())
+        .bind(info.iban.as_ref().map(ToString::to_string))
         .execute(&mut *tx)
         .await?;
         let new_version = super::edit::bump_customer(&mut tx, customer).await?;

@@ -283,6 +283,7 @@ pub async fn shared(pool: &PgPool, table: &str) -> Result<Vec<SharedOption>, App
 #[derive(sqlx::FromRow)]
 pub struct CustomerRecord {
     pub id: Uuid,
+    pub external_id: Option<String>,
     pub name: String,
     pub version: i32,
     pub rank: Option<String>,
@@ -318,6 +319,8 @@ pub struct CustomerRecord {
     pub invoice_template: String,
     pub invoice_language: Option<String>,
     pub invoice_delivery: String,
+    pub billing_iban: Option<String>,
+    pub billing_complete: bool,
 }
 
 impl CustomerRecord {
@@ -362,6 +365,7 @@ impl CustomerRecord {
             invoice_template: self.invoice_template.clone(),
             invoice_language: s(&self.invoice_language),
             delivery: self.invoice_delivery.clone(),
+            iban: s(&self.billing_iban),
         }
     }
 

@@ -44,15 +44,7 @@ where
     let result = async {
         let state = app_state()?;
         let auth = auth_session().await?;
-        let user = auth
-            .user
-            .as_ref()
-            .map(|u| u.info.clone())
-            .ok_or(AppError::Unauthenticated)?;
-        if !user.role.allows(permission) {
-            tracing::info!(user = %user.id, ?permission, "refused by the gate");
-            return Err(AppError::Forbidden);
-        }
+        let user = authorize(&auth, permission)?;
         body(Ctx {
             pool: state.pool.clone(),
             locale: crate::shell::request_locale(),
@@ -63,6 +55,22 @@ where
     }
     .await;
     finish(result)
+}
+
+/// The check itself: a signed-in, active staff member whose role allows `permission`.
+/// The few plain HTTP endpoints (file upload, streamed progress, CSV downloads in
+/// `imports::http`) call it directly; server functions reach it through [`gate`].
+pub fn authorize(auth: &AuthSession, permission: Permission) -> Result<UserInfo, AppError> {
+    let user = auth
+        .user
+        .as_ref()
+        .map(|u| u.info.clone())
+        .ok_or(AppError::Unauthenticated)?;
+    if !user.role.allows(permission) {
+        tracing::info!(user = %user.id, ?permission, "refused by the gate");
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
 }
 
 /// The gate for everything about one customer: the role must allow `permission`, and a

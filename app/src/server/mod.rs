@@ -4,7 +4,7 @@
 pub mod gate;
 pub mod idempotency;
 
-pub use gate::{Ctx, PublicCtx, check_customer_scope, gate, gate_customer, public, redirect_form_post};
+pub use gate::{Ctx, PublicCtx, authorize, check_customer_scope, gate, gate_customer, public, redirect_form_post};
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -39,6 +39,12 @@ pub struct ServerState {
     pub app: AppState,
 }
 
+impl FromRef<ServerState> for AppState {
+    fn from_ref(s: &ServerState) -> AppState {
+        s.app.clone()
+    }
+}
+
 impl FromRef<ServerState> for LeptosOptions {
     fn from_ref(s: &ServerState) -> LeptosOptions {
         s.leptos.clone()
@@ -97,6 +103,7 @@ pub fn router(config: &Config, pool: PgPool) -> Router {
         .merge(static_files(&config.site_root))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .merge(app::imports::http::routes())
         .route("/api/{*fn_name}", any(unknown_function))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos_state.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(

@@ -93,3 +93,16 @@ impl TestApp {
         client
     }
 }
+
+/// The URL of the test's own database (for a server or command started as a process).
+pub async fn database_url(pool: &PgPool) -> String {
+    let db_name: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    match base.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/{db_name}"),
+        None => panic!("DATABASE_URL has no database part"),
+    }
+}

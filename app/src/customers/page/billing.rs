@@ -130,6 +130,7 @@ fn ReadOnly(b: BillingInfoDraft) -> impl IntoView {
             <dt>{t(k::BILLING_TEMPLATE)}</dt><dd>{choice(&b.invoice_template, &|s| InvoiceTemplate::parse(s).ok().map(template_key))}</dd>
             <dt>{t(k::BILLING_LANGUAGE)}</dt><dd>{choice(&b.invoice_language, &|s| domain::Locale::from_tag(s).map(language_key))}</dd>
             <dt>{t(k::BILLING_DELIVERY)}</dt><dd>{choice(&b.delivery, &|s| InvoiceDelivery::parse(s).ok().map(delivery_key))}</dd>
+            <dt>{t(k::BILLING_IBAN)}</dt><dd>{dash(&b.iban)}</dd>
         </dl>
     }
 }
@@ -183,6 +184,7 @@ fn BillingForm(c: CustomerDetail) -> impl IntoView {
                 <Field path="tax_id" label=k::CUSTOMER_TAX_ID hint=k::CUSTOMER_TAX_ID_HINT lens=l(|d| &d.tax_id, |d| &mut d.tax_id) />
                 <Choice path="tax_treatment" label=k::BILLING_TAX_TREATMENT lens=l(|d| &d.tax_treatment, |d| &mut d.tax_treatment)
                     options=options(TaxTreatment::ALL, TaxTreatment::as_str, treatment_key, false) />
+                <Field path="iban" label=k::BILLING_IBAN hint=k::BILLING_IBAN_HINT lens=l(|d| &d.iban, |d| &mut d.iban) />
             </fieldset>
             <fieldset class="grid-form">
                 <legend>{t(k::BILLING_INVOICES)}</legend>

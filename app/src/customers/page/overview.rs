@@ -249,6 +249,8 @@ fn audit_action(r: &AuditView) -> String {
         "archived" => k::AUDIT_ARCHIVED,
         "restored" => k::AUDIT_RESTORED,
         "main_contact" => k::AUDIT_MAIN_CONTACT,
+        "imported" => k::AUDIT_IMPORTED,
+        "import_undone" => k::AUDIT_IMPORT_UNDONE,
         _ => k::AUDIT_UPDATED,
     };
     match &r.subject {
@@ -282,6 +284,7 @@ pub const FIELD_LABELS: &[(&str, Key)] = &[
     ("main_contact", k::CUSTOMER_MAIN_CONTACT),
     ("attention", k::BILLING_ATTENTION),
     ("tax_region", k::BILLING_TAX_REGION),
+    ("iban", k::BILLING_IBAN),
     ("tax_treatment", k::BILLING_TAX_TREATMENT),
     ("currency", k::CONTRACT_CURRENCY),
     ("payment_terms_days", k::CONTRACT_PAYMENT_TERMS),
@@ -297,5 +300,20 @@ pub const FIELD_LABELS: &[(&str, Key)] = &[
 ];
 
 pub fn field_label(path: &str) -> String {
-    super::editor::label_from(FIELD_LABELS, path)
+    if FIELD_LABELS
+        .iter()
+        .any(|(p, _)| *p == path || path.starts_with(&format!("{p}[")))
+    {
+        return super::editor::label_from(FIELD_LABELS, path);
+    }
+    // Imports record their changes by the file's column keys.
+    let locale = crate::i18n::use_locale();
+    [
+        crate::imports::ImportKind::Customers,
+        crate::imports::ImportKind::Contacts,
+    ]
+    .into_iter()
+    .find(|kind| kind.index(path).is_some())
+    .map(|kind| crate::imports::columns::label(kind, path, locale))
+    .unwrap_or_else(|| path.to_string())
 }

@@ -1,0 +1,149 @@
+//! Undoing an import: delete what it created, put back what it changed, in one
+//! transaction, and only while every record it touched still has the version the import
+//! left (nobody edited it since) and nothing new hangs off a customer it created.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::engine::concurrent_change;
+use super::{contact_rows, customer_rows};
+use crate::error::{AppError, FieldProblem};
+
+fn refused(code: &str, count: i64) -> AppError {
+    AppError::validation(vec![FieldProblem::new("import", code).with("count", count)])
+}
+
+pub async fn undo(pool: &PgPool, import: Uuid, actor: Option<Uuid>) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("select pg_advisory_xact_lock(hashtext('onboard.import'))")
+        .execute(&mut *tx)
+        .await?;
+    let status: Option<String> = sqlx::query_scalar("select status from imports where id = $1 for update")
+        .bind(import)
+        .fetch_optional(&mut *tx)
+        .await?;
+    match status.as_deref() {
+        None => return Err(AppError::NotFound),
+        Some("committed") => {}
+        Some(_) => return Err(AppError::Conflict),
+    }
+
+    // Lock what the import touched, then check nothing changed since.
+    let changed: i64 = sqlx::query_scalar(
+        "with touched as (
+            select r.record_id, r.version, c.version as now
+              from import_records r left join customers c on c.id = r.record_id
+             where r.import_id = $1 and r.entity = 'customer'
+            union all
+            select r.record_id, r.version, k.version
+              from import_records r left join contacts k on k.id = r.record_id
+             where r.import_id = $1 and r.entity = 'contact')
+         select count(*) from touched where now is distinct from version",
+    )
+    .bind(import)
+    .fetch_one(&mut *tx)
+    .await?;
+    if changed > 0 {
+        return Err(refused("import.undo_changed", changed));
+    }
+    let attached: i64 = sqlx::query_scalar(
+        "with created as (
+            select record_id as id from import_records where import_id = $1 and entity = 'customer' and action = 'created')
+         select (select count(*) from contacts k join created on created.id = k.customer_id
+                  where not exists (select 1 from import_records x
+                                     where x.import_id = $1 and x.entity = 'contact' and x.record_id = k.id))
+              + (select count(*) from contracts t join created on created.id = t.customer_id)
+              + (select count(*) from customers ch join created on created.id = ch.parent_id)",
+    )
+    .bind(import)
+    .fetch_one(&mut *tx)
+    .await?;
+    if attached > 0 {
+        return Err(refused("import.undo_attached", attached));
+    }
+
+    let created = |entity: &str| {
+        format!(
+            "select record_id from import_records where import_id = $1 and entity = '{entity}' and action = 'created'"
+        )
+    };
+    let updated = |entity: &str| {
+        format!(
+            "from import_records r, jsonb_populate_record(null::{entity}, r.before) b
+                where r.import_id = $1 and r.entity = '{}' and r.action = 'updated'",
+            &entity[..entity.len() - 1]
+        )
+    };
+
+    // Contacts: created ones go; changed ones get their values back (main flags first).
+    sqlx::query(&format!("delete from contacts where id in ({})", created("contact")))
+        .bind(import)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "update contacts set is_main = false where id in
+            (select record_id from import_records where import_id = $1 and entity = 'contact' and action = 'updated')",
+    )
+    .bind(import)
+    .execute(&mut *tx)
+    .await?;
+    let set = contact_rows::DB_COLUMNS.map(|c| format!("{c} = b.{c}")).join(", ");
+    sqlx::query(&format!(
+        "update contacts c set {set}, version = c.version + 1, updated_at = now() {} and c.id = r.record_id",
+        updated("contacts")
+    ))
+    .bind(import)
+    .execute(&mut *tx)
+    .await
+    .map_err(concurrent_change)?;
+
+    // Customers: the same, and their domains.
+    sqlx::query(&format!("delete from customers where id in ({})", created("customer")))
+        .bind(import)
+        .execute(&mut *tx)
+        .await?;
+    let set = customer_rows::DB_COLUMNS.map(|c| format!("{c} = b.{c}")).join(", ");
+    sqlx::query(&format!(
+        "update customers c set {set}, version = c.version + 1, updated_at = now() {} and c.id = r.record_id",
+        updated("customers")
+    ))
+    .bind(import)
+    .execute(&mut *tx)
+    .await
+    .map_err(concurrent_change)?;
+    sqlx::query(
+        "delete from customer_domains where customer_id in
+            (select record_id from import_records where import_id = $1 and entity = 'customer' and action = 'updated')",
+    )
+    .bind(import)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into customer_domains (domain, customer_id)
+         select d, r.record_id from import_records r, jsonb_array_elements_text(r.before -> 'domains') d
+          where r.import_id = $1 and r.entity = 'customer' and r.action = 'updated'",
+    )
+    .bind(import)
+    .execute(&mut *tx)
+    .await
+    .map_err(concurrent_change)?;
+
+    sqlx::query(
+        "insert into audit_log (customer_id, entity, entity_id, action, actor_id)
+         select coalesce(k.customer_id, r.record_id), r.entity, r.record_id, 'import_undone', $2
+           from import_records r left join contacts k on r.entity = 'contact' and k.id = r.record_id
+          where r.import_id = $1 and r.action = 'updated'",
+    )
+    .bind(import)
+    .bind(actor)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("update imports set status = 'undone', undone_by = $2, undone_at = now() where id = $1")
+        .bind(import)
+        .bind(actor)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(%import, "import undone");
+    Ok(())
+}

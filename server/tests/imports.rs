@@ -1,0 +1,652 @@
+//! CSV import and export against a real PostgreSQL, over HTTP on the real router (and the
+//! `onboard import` command for the interrupted commit): BOM and `;`, exact row errors, dry
+//! runs that write nothing, an import killed mid-commit, export → import round trips,
+//! undo, main contacts, and who may do what.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use app::auth::Role;
+use common::TestApp;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+async fn upload(app: &TestApp, client: &Client, kind: &str, name: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let res = client
+        .post(format!("{}/api/imports/{kind}?name={name}", app.base))
+        .header("content-type", "text/csv")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// Runs a check or a commit and returns the last event of its stream.
+async fn run(app: &TestApp, client: &Client, id: &Value, mapping: &Value, what: &str) -> Value {
+    let res = client
+        .post(format!("{}/api/imports/{}/{what}", app.base, id.as_str().unwrap()))
+        .json(&json!({ "mapping": mapping }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    let text = res.text().await.unwrap();
+    let last = text
+        .split("\n\n")
+        .filter_map(|b| b.strip_prefix("data: "))
+        .last()
+        .expect("at least one event");
+    serde_json::from_str(last).unwrap()
+}
+
+/// Upload, check and (when `commit`) import a file with the suggested mapping.
+async fn import(app: &TestApp, client: &Client, kind: &str, csv: &str, commit: bool) -> (Value, Value) {
+    let (status, up) = upload(app, client, kind, "test.csv", csv.as_bytes().to_vec()).await;
+    assert_eq!(status, StatusCode::OK, "{up}");
+    let checked = run(app, client, &up["id"], &up["mapping"], "check").await;
+    assert_eq!(checked["event"], "done", "{checked}");
+    if !commit {
+        return (up, checked["outcome"].clone());
+    }
+    let done = run(app, client, &up["id"], &up["mapping"], "commit").await;
+    assert_eq!(done["event"], "done", "{done}");
+    assert_eq!(done["outcome"]["committed"], true, "{done}");
+    (up, done["outcome"].clone())
+}
+
+fn errors(outcome: &Value) -> Vec<(u64, String, String)> {
+    outcome["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap(),
+                e["column"].as_str().unwrap().to_string(),
+                e["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn count(pool: &PgPool, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("select count(*) from {table}"))
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// Every record an import may touch (customers, domains, contacts, audit entries), as
+/// text, to compare before and after.
+async fn snapshot(pool: &PgPool) -> String {
+    sqlx::query_scalar::<_, Option<String>>(
+        "select string_agg(t, '|' order by t) from (
+            select format('%s', c) as t from customers c
+            union all select format('%s', d) from customer_domains d
+            union all select format('%s', k) from contacts k
+            union all select format('%s', a) from audit_log a) x",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+    .unwrap_or_default()
+}
+
+const CUSTOMERS_DE: &str = "\u{feff}Externe ID;Firma;Domains;Straße;PLZ;Ort;Land;USt-IdNr.;IBAN\n\
+    K-1;Müller IT GmbH;müller-it.de;Hauptstraße 1;50667;Köln;DE;DE136695976;DE89 3704 0044 0532 0130 00\n\
+    K-2;\"Schmidt; Söhne KG\";schmidt-soehne.de;\"Am Markt 2\";80331;München;DE;;\n";
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_german_excel_file_with_bom_and_semicolons_imports(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    let (up, checked) = import(&app, &admin, "customers", CUSTOMERS_DE, false).await;
+    assert_eq!(
+        up["mapping"],
+        json!([
+            "external_id",
+            "name",
+            "domains",
+            "street",
+            "postal_code",
+            "city",
+            "country",
+            "tax_id",
+            "iban"
+        ])
+    );
+    assert_eq!(
+        (checked["created"].as_u64(), checked["error_count"].as_u64()),
+        (Some(2), Some(0)),
+        "{checked}"
+    );
+
+    let done = run(&app, &admin, &up["id"], &up["mapping"], "commit").await;
+    assert_eq!(done["outcome"]["committed"], true, "{done}");
+    type Row = (String, Option<String>, Option<String>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "select name, city, billing_iban, (select domain from customer_domains d where d.customer_id = c.id)
+           from customers c order by external_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "Müller IT GmbH".into(),
+                Some("Köln".into()),
+                Some("DE89370400440532013000".into()),
+                Some(domain::Domain::parse("müller-it.de").unwrap().to_string())
+            ),
+            (
+                "Schmidt; Söhne KG".into(),
+                Some("München".into()),
+                None,
+                Some("schmidt-soehne.de".into())
+            ),
+        ]
+    );
+    // Committing the same upload again returns the first result instead of importing twice.
+    let again = run(&app, &admin, &up["id"], &up["mapping"], "commit").await;
+    assert_eq!(again["outcome"]["created"], 2);
+    assert_eq!(count(&pool, "customers").await, 2);
+    let (_, history) = app.call(&admin, "imports/history", &[]).await;
+    assert_eq!(history[0]["status"], "committed");
+    assert_eq!(history[0]["created"], 2);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn bad_iban_bad_vat_id_duplicate_row_and_missing_column_are_exactly_the_errors(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    let csv = "name,domains,tax_id,iban\n\
+        Alpha GmbH,alpha.de,DE136695976,DE89370400440532013000\n\
+        Beta GmbH,beta.de,,DE89370400440532013001\n\
+        Gamma GmbH,gamma.de,DE123456789,\n\
+        Alpha Zwei,alpha.de,,\n\
+        Delta GmbH,delta.de,,\n";
+    let (_, outcome) = import(&app, &admin, "customers", csv, false).await;
+    assert_eq!(
+        errors(&outcome),
+        vec![
+            (3, "iban".into(), "iban.checksum".into()),
+            (4, "tax_id".into(), "vat.checksum".into()),
+            (5, "name".into(), "import.duplicate_row".into()),
+        ],
+        "{outcome}"
+    );
+    assert_eq!(outcome["errors"][2]["params"], json!([["row", "2"]]));
+    assert_eq!(outcome["error_count"], 3);
+
+    let missing = "domains,tax_id\nalpha.de,\n";
+    let (_, outcome) = import(&app, &admin, "customers", missing, false).await;
+    assert_eq!(
+        errors(&outcome),
+        vec![(1, "name".into(), "import.column_missing".into())]
+    );
+
+    // The errors of the last check, as CSV in the caller's language.
+    let (_, up) = upload(&app, &admin, "customers", "kunden.csv", csv.as_bytes().to_vec()).await;
+    run(&app, &admin, &up["id"], &up["mapping"], "check").await;
+    let res = admin
+        .get(format!(
+            "{}/api/imports/{}/errors",
+            app.base,
+            up["id"].as_str().unwrap()
+        ))
+        .header("accept-language", "de")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let text = res.text().await.unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "Zeile;Spalte;Wert;Problem");
+    assert!(lines[1].starts_with("3;IBAN;DE89370400440532013001;"), "{}", lines[1]);
+    assert_eq!(lines.len(), 4);
+    // A commit of a file with errors writes nothing.
+    let refused = run(&app, &admin, &up["id"], &up["mapping"], "commit").await;
+    assert_eq!(refused["outcome"]["committed"], false);
+    assert_eq!(count(&pool, "customers").await, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_dry_run_writes_nothing(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    import(&app, &admin, "customers", CUSTOMERS_DE, true).await;
+    let before = snapshot(&pool).await;
+    let audit_before = count(&pool, "audit_log").await;
+    let changed = CUSTOMERS_DE
+        .replace("Köln", "Bonn")
+        .replace("K-2;\"Schmidt; Söhne KG\";schmidt-soehne.de", "K-3;Neu GmbH;neu.de");
+    let (_, outcome) = import(&app, &admin, "customers", &changed, false).await;
+    assert_eq!(
+        (
+            outcome["created"].as_u64(),
+            outcome["updated"].as_u64(),
+            outcome["committed"].as_bool()
+        ),
+        (Some(1), Some(1), Some(false)),
+        "{outcome}"
+    );
+    // Only the upload itself is new (an `uploaded` import row); no record changed.
+    let uploads: i64 = sqlx::query_scalar("select count(*) from imports where status = 'uploaded'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(uploads, 1);
+    assert_eq!(snapshot(&pool).await, before);
+    assert_eq!(count(&pool, "audit_log").await, audit_before);
+    assert_eq!(
+        count(&pool, "import_records").await,
+        2,
+        "only the first import's two records"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_import_killed_mid_commit_leaves_the_database_as_before(pool: PgPool) {
+    let url = common::database_url(&pool).await;
+    sqlx::query("insert into customers (name, external_id) values ('Bestand GmbH', 'K-0')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let before = snapshot(&pool).await;
+    let dir = std::env::temp_dir().join(format!("onboard-import-{}", Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("big.csv");
+    let mut csv = String::from("external_id,name,domains,country\n");
+    for i in 1..=40_000 {
+        csv.push_str(&format!("K-{i},Kunde {i} GmbH,kunde-{i}.de,DE\n"));
+    }
+    std::fs::write(&file, csv).unwrap();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_onboard"))
+        .args(["import", "customers"])
+        .arg(&file)
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = Vec::new();
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        seen.push(line.clone());
+        // The first chunks are written: kill it now, mid-transaction.
+        if line.starts_with("imported ") && !line.contains("100 %") {
+            child.kill().unwrap();
+            break;
+        }
+    }
+    child.wait().unwrap();
+    assert!(
+        seen.iter().any(|l| l.starts_with("imported ")),
+        "the import was killed during its commit: {seen:?}"
+    );
+    assert!(
+        !seen.iter().any(|l| l.contains("100 %") && l.starts_with("imported")),
+        "{seen:?}"
+    );
+    assert_eq!(
+        snapshot(&pool).await,
+        before,
+        "nothing of the interrupted import is left"
+    );
+    assert_eq!(count(&pool, "imports").await, 0, "not even its import row");
+    assert_eq!(count(&pool, "import_records").await, 0);
+
+    // The same command, left to finish, does import every row.
+    let status = Command::new(env!("CARGO_BIN_EXE_onboard"))
+        .args(["import", "customers"])
+        .arg(&file)
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(count(&pool, "customers").await, 40_001);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn reimporting_an_export_changes_nothing_and_an_edit_updates_one_record(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    let customers = "name,external_id,domains,street,postal_code,city,country,tax_id,phone,billing_attention,\
+billing_email,billing_street,billing_postal_code,billing_city,billing_country,tax_region,currency,payment_terms_days,\
+invoice_language,invoice_delivery,iban\n\
+        Müller IT GmbH,K-1,müller-it.de mueller.de,Hauptstraße 1,50667,Köln,DE,DE136695976,0221 1234567,Buchhaltung,\
+rechnung@mueller.de,Postfach 1,50668,Köln,DE,domestic,EUR,14,de,email,DE89 3704 0044 0532 0130 00\n\
+        Soluciones SL,,soluciones.es,Calle Mayor 1,28013,Madrid,ES,,,,,,,,,,,,,,\n\
+        Ohne Domain AG,,,,,,,,,,,,,,,,,,,,\n";
+    import(&app, &admin, "customers", customers, true).await;
+    // A customer made elsewhere (the wizard) is in the export too.
+    sqlx::query("insert into customers (name, country) values ('Wizard GmbH', 'AT')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let contacts = "customer,first_name,last_name,email,phone,main_contact,portal_access,portal_level\n\
+        K-1,Jürgen,Müller,juergen@mueller.de,0221 999,yes,yes,company\n\
+        K-1,Eva,Klein,eva@mueller.de,,,no,\n\
+        soluciones.es,José,García,jose@soluciones.es,,,,\n\
+        Ohne Domain AG,Ana,Ruiz,ana@example.com,,,yes,manager\n";
+    let (_, outcome) = import(&app, &admin, "contacts", contacts, true).await;
+    assert_eq!(outcome["created"], 4, "{outcome}");
+    let before = snapshot(&pool).await;
+
+    for kind in ["customers", "contacts"] {
+        let res = admin
+            .get(format!("{}/api/export/{kind}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let exported = res.bytes().await.unwrap().to_vec();
+        assert!(exported.starts_with(b"\xEF\xBB\xBF"));
+        let (status, up) = upload(&app, &admin, kind, "export.csv", exported).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(up["mapping"].as_array().unwrap().iter().all(|m| m.is_string()), "{up}");
+        let outcome = run(&app, &admin, &up["id"], &up["mapping"], "commit").await["outcome"].clone();
+        assert_eq!(
+            (
+                outcome["created"].as_u64(),
+                outcome["updated"].as_u64(),
+                outcome["unchanged"].as_u64()
+            ),
+            (Some(0), Some(0), Some(4)),
+            "{kind}: {outcome}"
+        );
+    }
+    assert_eq!(
+        snapshot(&pool).await,
+        before,
+        "re-importing the exports changed nothing"
+    );
+
+    // One edited cell in the German export: exactly one record updated.
+    let res = admin
+        .get(format!("{}/api/export/customers", app.base))
+        .header("accept-language", "de")
+        .send()
+        .await
+        .unwrap();
+    let exported = res.text().await.unwrap();
+    assert!(exported.contains("Firma;"), "German headers: {}", &exported[..80]);
+    let edited = exported.replace("Madrid", "Sevilla");
+    let (_, outcome) = import(&app, &admin, "customers", &edited, true).await;
+    assert_eq!(
+        (outcome["updated"].as_u64(), outcome["unchanged"].as_u64()),
+        (Some(1), Some(3)),
+        "{outcome}"
+    );
+    let city: String = sqlx::query_scalar("select city from customers where name = 'Soluciones SL'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(city, "Sevilla");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn undo_removes_exactly_the_imported_records_and_restores_the_updated_ones(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    import(
+        &app,
+        &admin,
+        "customers",
+        "name,domains,phone,country\nAlt GmbH,alt.de,0221 1234567,DE\nBleibt AG,bleibt.de,,\n",
+        true,
+    )
+    .await;
+    import(
+        &app,
+        &admin,
+        "contacts",
+        "customer,first_name,last_name,email\nalt.de,Otto,Alt,otto@alt.de\n",
+        true,
+    )
+    .await;
+
+    let (_, outcome) = import(
+        &app,
+        &admin,
+        "customers",
+        "name,domains,phone,country\nAlt GmbH,alt.de neu-alt.de,0221 7654321,DE\nNeu eins,eins.de,,\nNeu zwei,zwei.de,,\n",
+        true,
+    )
+    .await;
+    assert_eq!(
+        (outcome["created"].as_u64(), outcome["updated"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let (_, contacts) = import(
+        &app,
+        &admin,
+        "contacts",
+        "customer,first_name,last_name,email,main_contact\nalt.de,Neue,Chefin,chefin@alt.de,yes\neins.de,Erika,Eins,erika@eins.de,\n",
+        true,
+    )
+    .await;
+    assert_eq!(contacts["created"], 2);
+    let main: String = sqlx::query_scalar("select first_name from contacts where is_main and email like '%alt.de'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(main, "Neue", "the marked contact is the main contact now");
+
+    let (_, history) = app.call(&admin, "imports/history", &[]).await;
+    let ids: Vec<String> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
+    // Newest first: undo the contacts import, then the customers import.
+    for id in &ids[..2] {
+        let (status, body) = app.call(&admin, "imports/undo", &[("import", id)]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (_, history) = app.call(&admin, "imports/history", &[]).await;
+    assert_eq!(history[0]["status"], "undone");
+    let names: Vec<(String, Option<String>)> = sqlx::query_as("select name, phone from customers order by name")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        names,
+        vec![
+            ("Alt GmbH".into(), Some("+492211234567".into())),
+            ("Bleibt AG".into(), None)
+        ]
+    );
+    let domains: Vec<String> = sqlx::query_scalar("select domain from customer_domains order by domain")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(domains, vec!["alt.de", "bleibt.de"]);
+    let contacts: Vec<(String, bool)> = sqlx::query_as("select first_name, is_main from contacts order by first_name")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(contacts, vec![("Otto".into(), true)], "the old main contact is back");
+
+    // An import whose records were edited since cannot be undone.
+    import(
+        &app,
+        &admin,
+        "customers",
+        "name,phone,country\nBleibt AG,040 123456,DE\n",
+        true,
+    )
+    .await;
+    sqlx::query("update customers set version = version + 1, phone = '+4940999' where name = 'Bleibt AG'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (_, history) = app.call(&admin, "imports/history", &[]).await;
+    let (status, body) = app
+        .call(
+            &admin,
+            "imports/undo",
+            &[("import", history[0]["id"].as_str().unwrap())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["code"], "import.undo_changed");
+    let phone: String = sqlx::query_scalar("select phone from customers where name = 'Bleibt AG'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(phone, "+4940999", "the edit stays");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn contacts_need_a_known_customer_and_one_main_contact(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    import(
+        &app,
+        &admin,
+        "customers",
+        "name,domains\nEins GmbH,eins.de\nEins GmbH Kopie,kopie.de\n",
+        true,
+    )
+    .await;
+    sqlx::query("insert into customers (name) values ('Doppelt'), ('Doppelt')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let csv = "Firma;Vorname;Nachname;E-Mail;Hauptkontakt;Portal-Stufe\n\
+        eins.de;A;Eins;a@eins.de;ja;company\n\
+        Eins GmbH;B;Eins;b@eins.de;ja;\n\
+        Unbekannt AG;C;X;c@x.de;;\n\
+        Doppelt;D;X;d@x.de;;\n\
+        eins.de;E;Eins;a@EINS.de;;\n\
+        kopie.de;F;Kopie;kein-at-zeichen;;superuser\n\
+        kopie.de;G;Kopie;g@kopie.de;vielleicht;\n";
+    let (up, outcome) = import(&app, &admin, "contacts", csv, false).await;
+    assert_eq!(
+        up["mapping"],
+        json!([
+            "customer",
+            "first_name",
+            "last_name",
+            "email",
+            "main_contact",
+            "portal_level"
+        ])
+    );
+    assert_eq!(
+        errors(&outcome),
+        vec![
+            (3, "main_contact".into(), "import.main_twice".into()),
+            (4, "customer".into(), "import.customer_unknown".into()),
+            (5, "customer".into(), "import.customer_ambiguous".into()),
+            (6, "email".into(), "import.duplicate_row".into()),
+            (7, "email".into(), "email.format".into()),
+            (7, "portal_level".into(), "choice.invalid".into()),
+            (8, "main_contact".into(), "choice.invalid".into()),
+        ],
+        "{outcome}"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn only_admins_import_and_restricted_staff_export_only_their_customers(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    import(&app, &admin, "customers", "name\nTeam GmbH\nFremd GmbH\n", true).await;
+    for (email, role) in [
+        ("billing@example.com", Role::BillingAdmin),
+        ("tech@example.com", Role::Technician),
+    ] {
+        let client = app.signed_in(email, role).await;
+        let (status, body) = upload(&app, &client, "customers", "x.csv", b"name\nX\n".to_vec()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{email}: {body}");
+        let (status, _) = app.call(&client, "imports/history", &[]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let res = client
+            .get(format!("{}/api/imports/template/customers", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let anonymous = app.client();
+    let (status, _) = upload(&app, &anonymous, "customers", "x.csv", b"name\nX\n".to_vec()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let res = anonymous
+        .get(format!("{}/api/export/customers", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    let restricted = app.signed_in("restricted@example.com", Role::Technician).await;
+    let user: Uuid =
+        sqlx::query_scalar("update users set restricted = true where email = 'restricted@example.com' returning id")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    sqlx::query("update customers set account_manager_id = $1 where name = 'Team GmbH'")
+        .bind(user)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let text = restricted
+        .get(format!("{}/api/export/customers?headers=keys", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("Team GmbH") && !text.contains("Fremd GmbH"), "{text}");
+    assert!(
+        text.trim_start_matches('\u{feff}')
+            .starts_with("external_id,name,domains")
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_template_imports_as_it_is(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    for (lang, delimiter) in [("de", ';'), ("es", ';'), ("en", ',')] {
+        sqlx::query("delete from contacts").execute(&pool).await.unwrap();
+        sqlx::query("delete from customers").execute(&pool).await.unwrap();
+        for kind in ["customers", "contacts"] {
+            let res = admin
+                .get(format!("{}/api/imports/template/{kind}", app.base))
+                .header("accept-language", lang)
+                .send()
+                .await
+                .unwrap();
+            assert!(res.headers()["content-disposition"].to_str().unwrap().contains(".csv"));
+            let template = res.text().await.unwrap();
+            let header = template.trim_start_matches('\u{feff}').lines().next().unwrap();
+            assert!(header.contains(delimiter), "{lang}: {header}");
+            assert!(template.contains("# "), "{lang}: a legend");
+            let (_, outcome) = import(&app, &admin, kind, &template, true).await;
+            assert_eq!(
+                (outcome["created"].as_u64(), outcome["error_count"].as_u64()),
+                (Some(1), Some(0)),
+                "{lang} {kind}: {outcome}"
+            );
+        }
+    }
+}
