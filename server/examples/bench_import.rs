@@ -61,7 +61,10 @@ fn peak_mib() -> f64 {
 async fn timed(pool: &PgPool, kind: ImportKind, bytes: &[u8], mode: Mode) -> f64 {
     let headers = app::imports::csv_file::CsvFile::open(bytes).unwrap().headers;
     let mapping = app::imports::columns::suggest(kind, &headers);
-    assert!(mapping.iter().all(Option::is_some), "every column recognized: {headers:?}");
+    assert!(
+        mapping.iter().all(Option::is_some),
+        "every column recognized: {headers:?}"
+    );
     let target = Target::New {
         id: Uuid::new_v4(),
         file_name: format!("bench-{}.csv", kind.as_str()),
@@ -81,7 +84,10 @@ async fn timed(pool: &PgPool, kind: ImportKind, bytes: &[u8], mode: Mode) -> f64
 }
 
 async fn copy(pool: &PgPool, table: &str, columns: usize, bytes: &[u8]) -> f64 {
-    let cols = (0..columns).map(|i| format!("c{i} text")).collect::<Vec<_>>().join(", ");
+    let cols = (0..columns)
+        .map(|i| format!("c{i} text"))
+        .collect::<Vec<_>>()
+        .join(", ");
     sqlx::raw_sql(&format!("drop table if exists {table}; create table {table} ({cols})"))
         .execute(pool)
         .await
@@ -89,7 +95,9 @@ async fn copy(pool: &PgPool, table: &str, columns: usize, bytes: &[u8]) -> f64 {
     let mut conn = pool.acquire().await.unwrap();
     let t = Instant::now();
     let mut copy = conn
-        .copy_in_raw(&format!("copy {table} from stdin with (format csv, header true, delimiter ';')"))
+        .copy_in_raw(&format!(
+            "copy {table} from stdin with (format csv, header true, delimiter ';')"
+        ))
         .await
         .unwrap();
     copy.send(bytes).await.unwrap();
@@ -114,7 +122,11 @@ async fn main() {
         Some(i) => format!("{}/onboard_bench_import", &url[..i]),
         None => panic!("DATABASE_URL without a database name"),
     };
-    let pool = PgPoolOptions::new().max_connections(4).connect(&bench_url).await.unwrap();
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .connect(&bench_url)
+        .await
+        .unwrap();
     sqlx::migrate!("../migrations").run(&pool).await.unwrap();
 
     let customers = customers_csv();

@@ -269,7 +269,8 @@ async fn lookup(ctx: &mut RunCtx<'_>) -> Result<Lookup, AppError> {
     )
     .fetch_all(&mut *ctx.conn)
     .await?;
-    l.by_domain.extend(found.into_iter().map(|(d, id, name)| (d, (id, name))));
+    l.by_domain
+        .extend(found.into_iter().map(|(d, id, name)| (d, (id, name))));
     let found: Vec<(String, Uuid)> = sqlx::query_as("select lower(name), id from customers")
         .fetch_all(&mut *ctx.conn)
         .await?;
