@@ -21,36 +21,46 @@ const CUSTOMERS: i64 = 100_000;
 async fn main() {
     let url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
     let admin = PgPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
-    sqlx::query("drop database if exists onboard_bench with (force)")
-        .execute(&admin)
-        .await
-        .unwrap();
-    sqlx::query("create database onboard_bench")
-        .execute(&admin)
-        .await
-        .unwrap();
+    // ONBOARD_BENCH_REUSE: measure the database a run with ONBOARD_BENCH_KEEP left behind.
+    let reuse = std::env::var_os("ONBOARD_BENCH_REUSE").is_some();
+    if !reuse {
+        sqlx::query("drop database if exists onboard_bench with (force)")
+            .execute(&admin)
+            .await
+            .unwrap();
+        sqlx::query("create database onboard_bench")
+            .execute(&admin)
+            .await
+            .unwrap();
+    }
     let bench_url = match url.rfind('/') {
         Some(i) => format!("{}/onboard_bench", &url[..i]),
         None => panic!("DATABASE_URL without a database name"),
     };
-    let pool = PgPoolOptions::new()
-        .max_connections(20)
+    // The server's own pool settings and size, so the figures are the server's.
+    let config = Config::from_lookup(|_| None).unwrap();
+    let pool = server::db::pool_options(config.db_max_connections)
         .connect(&bench_url)
         .await
         .unwrap();
     sqlx::migrate!("../migrations").run(&pool).await.unwrap();
 
-    let t = Instant::now();
-    seed(&pool).await;
-    println!(
-        "seeded {CUSTOMERS} customers, {} contacts in {:.1} s",
-        CUSTOMERS * 2,
-        t.elapsed().as_secs_f64()
-    );
+    if !reuse {
+        let t = Instant::now();
+        seed(&pool).await;
+        println!(
+            "seeded {CUSTOMERS} customers, {} contacts in {:.1} s",
+            CUSTOMERS * 2,
+            t.elapsed().as_secs_f64()
+        );
+    }
 
+    sqlx::query("delete from users where email = 'bench@example.com'")
+        .execute(&pool)
+        .await
+        .unwrap();
     let new = NewUser::parse("Bench Admin", "bench@example.com", Role::Admin, "correct horse battery").unwrap();
     db::create(&pool, new).await.unwrap();
-    let config = Config::from_lookup(|_| None).unwrap();
     let router = server::web::router(&config, pool.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -74,6 +84,9 @@ async fn main() {
             .await
             .unwrap();
     let cases: Vec<(&str, &str, Value)> = vec![
+        // Baselines: what every request pays before a server function does its own work.
+        ("health check (no session, no database)", "healthz", Value::Null),
+        ("sign-in check (session and user only)", "session", Value::Null),
         ("list, first page", "customers/list", json!({ "query": {} })),
         (
             "list, page at row 50,000",
@@ -107,29 +120,14 @@ async fn main() {
     println!();
     println!("| function | clients | requests | p50 ms | p99 ms | req/s |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
-    for (name, function, body) in &cases {
-        for clients in [1usize, 50] {
-            let per_client = if clients == 1 { 200 } else { 20 };
-            // warm-up
-            call(&client, &base, function, body).await;
+    // ONBOARD_BENCH_ONLY: only the cases whose name contains this text.
+    let only = std::env::var("ONBOARD_BENCH_ONLY").unwrap_or_default();
+    for (name, function, body) in cases.iter().filter(|c| c.0.contains(only.as_str())) {
+        for (clients, per_client) in [(1usize, 300usize), (50, 60)] {
+            // Warm-up at the same concurrency (connections opened, statements prepared).
+            round(&client, &base, function, body, clients, 5).await;
             let started = Instant::now();
-            let mut tasks = Vec::new();
-            for _ in 0..clients {
-                let (client, base, function, body) = (client.clone(), base.clone(), function.to_string(), body.clone());
-                tasks.push(tokio::spawn(async move {
-                    let mut times = Vec::with_capacity(per_client);
-                    for _ in 0..per_client {
-                        let t = Instant::now();
-                        call(&client, &base, &function, &body).await;
-                        times.push(t.elapsed());
-                    }
-                    times
-                }));
-            }
-            let mut all: Vec<Duration> = Vec::new();
-            for t in tasks {
-                all.extend(t.await.unwrap());
-            }
+            let mut all = round(&client, &base, function, body, clients, per_client).await;
             let wall = started.elapsed();
             all.sort();
             let pct = |p: f64| all[((all.len() as f64 * p).ceil() as usize).saturating_sub(1)].as_secs_f64() * 1000.0;
@@ -143,14 +141,52 @@ async fn main() {
         }
     }
     pool.close().await;
+    if std::env::var_os("ONBOARD_BENCH_KEEP").is_some() {
+        println!("\nkept the database onboard_bench (ONBOARD_BENCH_KEEP)");
+        return;
+    }
     sqlx::query("drop database if exists onboard_bench with (force)")
         .execute(&admin)
         .await
         .unwrap();
 }
 
+/// `clients` concurrent clients, each calling `function` `per_client` times back to back;
+/// every call's latency.
+async fn round(
+    client: &Arc<reqwest::Client>,
+    base: &str,
+    function: &str,
+    body: &Value,
+    clients: usize,
+    per_client: usize,
+) -> Vec<Duration> {
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (client, base, function, body) = (client.clone(), base.to_string(), function.to_string(), body.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::with_capacity(per_client);
+            for _ in 0..per_client {
+                let t = Instant::now();
+                call(&client, &base, &function, &body).await;
+                times.push(t.elapsed());
+            }
+            times
+        }));
+    }
+    let mut all = Vec::with_capacity(clients * per_client);
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all
+}
+
 async fn call(client: &reqwest::Client, base: &str, function: &str, body: &Value) {
-    let req = client.post(format!("{base}/api/{function}"));
+    let req = if function == "healthz" {
+        client.get(format!("{base}/healthz"))
+    } else {
+        client.post(format!("{base}/api/{function}"))
+    };
     let req = match body {
         Value::Null => req,
         Value::Object(map) if function == "customers/get" => req.form(&[("id", map["id"].as_str().unwrap())]),
@@ -186,7 +222,8 @@ async fn seed(pool: &sqlx::PgPool) {
                                 payment_terms_days, payment_method)
          select id, 'Managed Services', date '2026-01-01', 'monthly', 'advance', 'EUR', 14, 'manual'
            from customers where extract(minute from created_at)::int % 2 = 0",
-        "analyze",
+        // As autovacuum would leave the tables soon after: statistics and the visibility map.
+        "vacuum analyze",
     ] {
         sqlx::query(sql).execute(pool).await.unwrap();
     }

@@ -646,3 +646,83 @@ async fn many_concurrent_customer_pages_do_not_starve_the_pool(pool: PgPool) {
         assert_eq!(t.await.unwrap(), StatusCode::OK);
     }
 }
+
+/// The list reads a customer's domains and its counts of contracts and children from the
+/// customer row; triggers keep them in step with the tables they copy, whoever writes.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_list_shows_domains_contracts_and_children_as_they_change(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let client = app.signed_in("t@example.com", Role::Technician).await;
+    let (parent, _, _) = customer(&pool, "Eltern GmbH").await;
+    let (child, _, _) = customer(&pool, "Kind GmbH").await;
+    let row = |name: &'static str| {
+        let (app, client) = (&app, &client);
+        async move {
+            let (status, page) = app.json(client, "customers/list", json!({ "query": {} })).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            page["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["name"] == name)
+                .cloned()
+                .unwrap()
+        }
+    };
+    let exec = |sql: &'static str, id: Uuid| {
+        let pool = &pool;
+        async move { sqlx::query(sql).bind(id).execute(pool).await.unwrap() }
+    };
+
+    exec(
+        "insert into customer_domains (domain, customer_id) values ('zeta.de', $1), ('xn--mller-kva.de', $1)",
+        parent,
+    )
+    .await;
+    exec(
+        "insert into contracts (customer_id, name, start_date, billing_cycle, billing_timing, currency,
+                                payment_terms_days, payment_method)
+         select $1, n, date '2026-01-01', 'monthly', 'advance', 'EUR', 14, 'manual' from unnest(array['A', 'B']) n",
+        parent,
+    )
+    .await;
+    exec("update customers set parent_id = $1 where name = 'Kind GmbH'", parent).await;
+    let p = row("Eltern GmbH").await;
+    assert_eq!(p["domains"], json!(["müller.de", "zeta.de"]), "{p}");
+    assert_eq!((p["contracts"].clone(), p["children"].clone()), (json!(2), json!(1)));
+    assert_eq!(row("Kind GmbH").await["parent"], json!("Eltern GmbH"));
+
+    // The filters read the same columns.
+    let names = |query: Value| {
+        let (app, client) = (&app, &client);
+        async move {
+            let (_, page) = app.json(client, "customers/list", json!({ "query": query })).await;
+            page["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["name"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names(json!({ "no_contract": true })).await, ["Kind GmbH"]);
+    assert_eq!(names(json!({ "structure": "parents" })).await, ["Eltern GmbH"]);
+
+    exec(
+        "delete from customer_domains where domain = 'zeta.de' and customer_id = $1",
+        parent,
+    )
+    .await;
+    exec("delete from contracts where name = 'A' and customer_id = $1", parent).await;
+    exec("update contracts set customer_id = $1 where name = 'B'", child).await;
+    exec("update customers set parent_id = null where id = $1", child).await;
+    let p = row("Eltern GmbH").await;
+    assert_eq!(p["domains"], json!(["müller.de"]), "{p}");
+    assert_eq!((p["contracts"].clone(), p["children"].clone()), (json!(0), json!(0)));
+    assert_eq!(row("Kind GmbH").await["contracts"], json!(1));
+    assert_eq!(names(json!({ "structure": "parents" })).await, Vec::<String>::new());
+
+    // Removing a customer's last domain leaves an empty list, not a stale one.
+    exec("delete from customer_domains where customer_id = $1", parent).await;
+    assert_eq!(row("Eltern GmbH").await["domains"], json!([]));
+}

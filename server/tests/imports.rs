@@ -650,3 +650,51 @@ async fn the_template_imports_as_it_is(pool: PgPool) {
         }
     }
 }
+
+/// Main contacts across chunks (rows are written `engine::CHUNK` at a time): a contact
+/// that became main by default in an earlier chunk gives way to a row marked main in a
+/// later one, and a customer's stored main contact gives way too.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_main_contact_marked_in_a_later_chunk_replaces_the_earlier_one(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    let filler = app::imports::engine::CHUNK;
+    sqlx::query(
+        "insert into customers (name, external_id) select 'Kunde ' || i, 'K-' || i from generate_series(0, $1) i",
+    )
+    .bind(filler as i32)
+    .execute(&pool)
+    .await
+    .unwrap();
+    // K-1 already has a main contact.
+    sqlx::query(
+        "insert into contacts (customer_id, first_name, last_name, email, is_main)
+         select id, 'Alt', 'Haupt', 'alt@k1.de', true from customers where external_id = 'K-1'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut csv = String::from("customer,first_name,last_name,email,main_contact\n");
+    csv.push_str("K-0,Erst,Standard,erst@k0.de,\n");
+    for i in 2..=filler {
+        csv.push_str(&format!("K-{i},Füll,Zeile,f{i}@example.com,\n"));
+    }
+    csv.push_str("K-0,Später,Markiert,spaet@k0.de,ja\n");
+    csv.push_str("K-1,Neu,Markiert,neu@k1.de,ja\n");
+    let (_, outcome) = import(&app, &admin, "contacts", &csv, true).await;
+    assert_eq!(outcome["error_count"], 0, "{outcome}");
+    let mains: Vec<(String, String)> = sqlx::query_as(
+        "select c.external_id, k.email from contacts k join customers c on c.id = k.customer_id
+          where k.is_main and c.external_id in ('K-0', 'K-1') order by 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        mains,
+        [
+            ("K-0".to_string(), "spaet@k0.de".to_string()),
+            ("K-1".to_string(), "neu@k1.de".to_string())
+        ]
+    );
+}

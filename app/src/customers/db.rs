@@ -265,6 +265,11 @@ pub async fn duplicates(pool: &PgPool, name: &str, domains: &[String]) -> Result
 
 /// A stored (punycode) domain as people read it.
 pub fn unicode(domain: &str) -> String {
+    // Stored domains are canonical (parsed on the way in): only punycode labels need the
+    // IDNA conversion, which the list would otherwise run for every row it shows.
+    if !domain.split('.').any(|label| label.starts_with("xn--")) {
+        return domain.to_string();
+    }
     domain::Domain::parse(domain)
         .map(|d| d.to_unicode())
         .unwrap_or_else(|_| domain.to_string())

@@ -154,14 +154,48 @@ pub struct ContactRows {
     seen: Seen,
     customers: HashMap<Uuid, CustomerState>,
     refs: Option<CustomerRefs>,
+    existing: Option<ContactKeys>,
+    /// Customers whose main contact an earlier chunk of this commit wrote.
+    mains_written: std::collections::HashSet<Uuid>,
 }
 
-/// Every customer's external id, domains and name, read once per run (one pass over the
-/// tables is cheaper than a lookup per chunk).
+/// Every customer's external id, domains and name, and its country and main contact, read
+/// once per run (one pass over the tables is cheaper than a lookup per chunk).
 struct CustomerRefs {
     ext: HashMap<String, Uuid>,
     dom: HashMap<String, Uuid>,
     names: HashMap<String, Vec<Uuid>>,
+    states: HashMap<Uuid, (Option<String>, Option<Uuid>)>,
+}
+
+/// Every existing contact's external id and e-mail (within its customer), read once per
+/// run before anything is written; a chunk then loads only the contacts its rows match.
+/// Rows of the same file that share a key are caught as duplicates, so contacts a commit
+/// wrote in an earlier chunk need not be found here (and a check, which writes nothing,
+/// matches exactly as the commit does).
+struct ContactKeys {
+    by_ext: HashMap<String, Uuid>,
+    by_email: HashMap<(Uuid, String), Vec<Uuid>>,
+}
+
+impl ContactKeys {
+    async fn load(ctx: &mut RunCtx<'_>) -> Result<Self, AppError> {
+        let rows: Vec<(Uuid, Uuid, Option<String>, String)> =
+            sqlx::query_as("select id, customer_id, external_id, lower(email) from contacts")
+                .fetch_all(&mut *ctx.conn)
+                .await?;
+        let mut keys = ContactKeys {
+            by_ext: HashMap::new(),
+            by_email: HashMap::with_capacity(rows.len()),
+        };
+        for (id, customer, external_id, email) in rows {
+            if let Some(e) = external_id {
+                keys.by_ext.insert(e, id);
+            }
+            keys.by_email.entry((customer, email)).or_default().push(id);
+        }
+        Ok(keys)
+    }
 }
 
 impl CustomerRefs {
@@ -180,10 +214,19 @@ impl CustomerRefs {
         for (n, id) in by_name {
             names.entry(n).or_default().push(id);
         }
+        let states: Vec<(Uuid, Option<String>, Option<Uuid>)> = sqlx::query_as(
+            "select c.id, c.country, k.id from customers c left join contacts k on k.customer_id = c.id and k.is_main",
+        )
+        .fetch_all(&mut *ctx.conn)
+        .await?;
         Ok(CustomerRefs {
             ext: by_ext.into_iter().collect(),
             dom: by_domain.into_iter().collect(),
             names,
+            states: states
+                .into_iter()
+                .map(|(id, country, main)| (id, (country, main)))
+                .collect(),
         })
     }
 }
@@ -213,7 +256,12 @@ impl ContactRows {
         if self.refs.is_none() {
             self.refs = Some(CustomerRefs::load(ctx).await?);
         }
-        let CustomerRefs { ext, dom, names } = self.refs.as_ref().expect("loaded above");
+        let CustomerRefs {
+            ext,
+            dom,
+            names,
+            states,
+        } = self.refs.as_ref().expect("loaded above");
         let mut out = HashMap::new();
         for r in refs {
             let found = ext
@@ -232,28 +280,17 @@ impl ContactRows {
             }
         }
         // What this run needs to know of each customer it meets for the first time.
-        let new: Vec<Uuid> = out
-            .values()
-            .filter_map(|r| r.ok())
-            .filter(|id| !self.customers.contains_key(id))
-            .collect();
-        let states: Vec<(Uuid, Option<String>, Option<Uuid>)> = sqlx::query_as(
-            "select c.id, c.country, (select k.id from contacts k where k.customer_id = c.id and k.is_main)
-               from unnest($1::uuid[]) x(id) join customers c on c.id = x.id",
-        )
-        .bind(&new)
-        .fetch_all(&mut *ctx.conn)
-        .await?;
-        for (id, country, main) in states {
-            self.customers.insert(
-                id,
-                CustomerState {
-                    country: country.and_then(|c| domain::Country::parse(&c).ok()),
-                    main,
+        for id in out.values().filter_map(|r| r.ok()) {
+            if let (std::collections::hash_map::Entry::Vacant(slot), Some((country, main))) =
+                (self.customers.entry(id), states.get(&id))
+            {
+                slot.insert(CustomerState {
+                    country: country.as_deref().and_then(|c| domain::Country::parse(c).ok()),
+                    main: *main,
                     marked_by: None,
                     demoted_by: None,
-                },
-            );
+                });
+            }
         }
         Ok(out)
     }
@@ -272,38 +309,35 @@ impl Rows for ContactRows {
         let customers = self.customers_of(ctx, &refs).await?;
 
         // Existing contacts by external id, and by e-mail within their customer.
-        let ext: Vec<String> = cells.iter().filter_map(|(_, c)| non_empty(&c[EXTERNAL_ID])).collect();
-        let (mut pair_customers, mut pair_emails) = (Vec::new(), Vec::new());
+        if self.existing.is_none() {
+            self.existing = Some(ContactKeys::load(ctx).await?);
+        }
+        let keys = self.existing.as_ref().expect("loaded above");
+        let mut ids: Vec<Uuid> = Vec::new();
         for (_, c) in &cells {
+            if let Some(id) = non_empty(&c[EXTERNAL_ID]).and_then(|e| keys.by_ext.get(&e)) {
+                ids.push(*id);
+            }
             if let (Some(Ok(customer)), Some(email)) = (
                 non_empty(&c[CUSTOMER]).and_then(|r| customers.get(&r)),
                 non_empty(&c[EMAIL]),
-            ) {
-                pair_customers.push(*customer);
-                pair_emails.push(email.to_lowercase());
+            ) && let Some(list) = keys.by_email.get(&(*customer, email.to_lowercase()))
+            {
+                ids.extend(list);
             }
         }
+        ids.sort();
+        ids.dedup();
         let lock = if ctx.mode == Mode::Commit {
             " for update of k"
         } else {
             ""
         };
-        let mut found: Vec<ContactRecord> = sqlx::query_as(&format!(
-            "{SELECT_CONTACT} join unnest($1::text[]) x(v) on k.external_id = x.v order by k.id{lock}"
-        ))
-        .bind(&ext)
-        .fetch_all(&mut *ctx.conn)
-        .await?;
-        let by_email: Vec<ContactRecord> = sqlx::query_as(&format!(
-            "{SELECT_CONTACT} join unnest($1::uuid[], $2::text[]) x(c, e) on k.customer_id = x.c and lower(k.email) = x.e
-             order by k.id{lock}"
-        ))
-        .bind(&pair_customers)
-        .bind(&pair_emails)
-        .fetch_all(&mut *ctx.conn)
-        .await?;
-        let known: std::collections::HashSet<Uuid> = found.iter().map(|r| r.id).collect();
-        found.extend(by_email.into_iter().filter(|r| !known.contains(&r.id)));
+        let found: Vec<ContactRecord> =
+            sqlx::query_as(&format!("{SELECT_CONTACT} where k.id = any($1) order by k.id{lock}"))
+                .bind(&ids)
+                .fetch_all(&mut *ctx.conn)
+                .await?;
         let mut by_ext: HashMap<String, ContactRecord> = HashMap::new();
         let mut by_email: HashMap<(Uuid, String), Vec<ContactRecord>> = HashMap::new();
         for r in found {
@@ -545,7 +579,16 @@ impl Rows for ContactRows {
             return Ok(());
         }
         // Order matters for the one-main-contact index: take the main flag away first.
-        let demoted = demote_previous_mains(ctx, &main_customers, &chunk_ids).await?;
+        // Only customers with a main contact stored (when the run began, or written by an
+        // earlier chunk) can have one to demote: a fresh import skips the query.
+        let states = &self.refs.as_ref().expect("loaded with the chunk's customers").states;
+        let with_stored_main: Vec<Uuid> = main_customers
+            .iter()
+            .filter(|c| self.mains_written.contains(*c) || states.get(*c).is_some_and(|(_, main)| main.is_some()))
+            .copied()
+            .collect();
+        self.mains_written.extend(main_customers);
+        let demoted = demote_previous_mains(ctx, &with_stored_main, &chunk_ids).await?;
         ctx.record("contact", &demoted).await?;
         update(ctx, demote).await?;
         update(ctx, promote_or_keep).await?;

@@ -431,8 +431,12 @@ impl Rows for CustomerRows {
                 None => {
                     classify(&mut ctx.outcome, true, true);
                     let id = Uuid::new_v4();
+                    let mut row = json_row(id, &DB_COLUMNS, &new_values);
+                    // The list's copy of the domains, written with the row so the domain
+                    // trigger has nothing left to update.
+                    row["list_domains"] = serde_json::json!(domains);
                     new_domains.extend(domains.into_iter().map(|d| (d, id)));
-                    inserts.push(json_row(id, &DB_COLUMNS, &new_values));
+                    inserts.push(row);
                     audit.push((id, id, serde_json::json!([])));
                     recorded.push(Recorded {
                         id,
@@ -555,7 +559,10 @@ async fn write(
     if !inserts.is_empty() {
         let r_columns = DB_COLUMNS.map(|c| format!("r.{c}")).join(", ");
         sqlx::query(&format!(
-            "insert into customers (id, created_by, {columns}) select r.id, $2, {r_columns} from {from}"
+            "insert into customers (id, created_by, list_domains, {columns})
+             select r.id, $2, r.list_domains, {r_columns}
+               from jsonb_to_recordset($1) as r(id uuid, list_domains text[], {})",
+            record_type()
         ))
         .bind(serde_json::Value::Array(inserts))
         .bind(ctx.actor)

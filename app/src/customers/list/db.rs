@@ -1,6 +1,8 @@
 //! The list query. Paging is by keyset: the page after customer X starts at X's sort key
 //! (looked up by id), so page 2,000 costs what page 1 costs. Search collects matching ids
-//! from each trigram-indexed source first instead of testing every customer.
+//! from each trigram-indexed source first instead of testing every customer. A row's
+//! domains and its counts of contracts and children are read from the customer row,
+//! where triggers keep them (migration `…_customer_list_columns`).
 
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -78,13 +80,14 @@ pub async fn page(pool: &PgPool, user: &UserInfo, query: &ListQuery) -> Result<L
 
     let mut b = QueryBuilder::<Postgres>::new(
         "select c.id, c.name,
-                coalesce((select array_agg(d.domain order by d.domain) from customer_domains d where d.customer_id = c.id), '{}'),
+                c.list_domains,
                 (select k.first_name || ' ' || k.last_name from contacts k where k.customer_id = c.id and k.is_main),
-                (select count(*) from contracts t where t.customer_id = c.id),
+                c.contract_count::bigint,
                 c.billing_complete,
-                (select u.name from users u where u.id = c.account_manager_id),
-                (select p.name from customers p where p.id = c.parent_id),
-                (select count(*) from customers ch where ch.parent_id = c.id),
+                case when c.account_manager_id is not null
+                     then (select u.name from users u where u.id = c.account_manager_id) end,
+                case when c.parent_id is not null then (select p.name from customers p where p.id = c.parent_id) end,
+                c.child_count::bigint,
                 c.archived_at is not null,
                 c.created_at
            from customers c where ",
@@ -103,11 +106,11 @@ pub async fn page(pool: &PgPool, user: &UserInfo, query: &ListQuery) -> Result<L
         b.push(" and not c.billing_complete");
     }
     if query.no_contract {
-        b.push(" and not exists (select 1 from contracts t where t.customer_id = c.id)");
+        b.push(" and c.contract_count = 0");
     }
     match query.structure {
         Some(Structure::Parents) => {
-            b.push(" and exists (select 1 from customers ch where ch.parent_id = c.id)");
+            b.push(" and c.child_count > 0");
         }
         Some(Structure::Children) => {
             b.push(" and c.parent_id is not null");
@@ -124,8 +127,14 @@ pub async fn page(pool: &PgPool, user: &UserInfo, query: &ListQuery) -> Result<L
         .push_bind(cursor)
         .push(")");
     }
-    b.push(format!(" order by {key_expr} {dir}, c.id {dir} limit "))
-        .push_bind(PAGE_SIZE as i64 + 1);
+    // The limit is part of the text, not a parameter: with `limit $n` PostgreSQL's generic
+    // plan assumes a tenth of the table and sorts it, so every call was planned afresh
+    // (about as costly as running it). With the literal, the prepared statement's plan is
+    // reused.
+    b.push(format!(
+        " order by {key_expr} {dir}, c.id {dir} limit {}",
+        PAGE_SIZE + 1
+    ));
 
     type Row = (
         Uuid,
