@@ -3,6 +3,9 @@
 # and 50 concurrent clients over HTTP against the real router (see
 # server/examples/bench_customers.rs). Needs a PostgreSQL in DATABASE_URL (a scratch
 # database `onboard_bench` is created next to it and dropped afterwards).
+# While tuning: ONBOARD_BENCH_ONLY=text runs only the cases whose name contains it,
+# ONBOARD_BENCH_KEEP=1 keeps the seeded database, ONBOARD_BENCH_REUSE=1 measures a kept one
+# without seeding again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
