@@ -12,11 +12,15 @@ use crate::auth::UserInfo;
 use crate::error::AppError;
 
 /// `restricted` users: only customers they manage or are on the team of.
+///
+/// The ids are gathered first (two small index lookups) and the customers fetched by id:
+/// testing each customer in name order instead ("manages it or is on its team?") read
+/// most of a 100,000-customer table to fill a page for someone with 60 customers.
 pub fn push_scope(b: &mut QueryBuilder<'_, Postgres>, user: &UserInfo) {
     if user.restricted {
-        b.push(" and (c.account_manager_id = ")
+        b.push(" and c.id = any(array(select t.customer_id from customer_team t where t.user_id = ")
             .push_bind(user.id)
-            .push(" or exists (select 1 from customer_team t where t.customer_id = c.id and t.user_id = ")
+            .push(" union all select m.id from customers m where m.account_manager_id = ")
             .push_bind(user.id)
             .push("))");
     }
