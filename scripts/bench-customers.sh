@@ -5,7 +5,8 @@
 # database `onboard_bench` is created next to it and dropped afterwards).
 # While tuning: ONBOARD_BENCH_ONLY=text runs only the cases whose name contains it,
 # ONBOARD_BENCH_KEEP=1 keeps the seeded database, ONBOARD_BENCH_REUSE=1 measures a kept one
-# without seeding again.
+# without seeding again. The server's ONBOARD_* variables apply (e.g.
+# ONBOARD_DB_MAX_CONNECTIONS for the pool size).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh

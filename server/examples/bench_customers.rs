@@ -37,8 +37,9 @@ async fn main() {
         Some(i) => format!("{}/onboard_bench", &url[..i]),
         None => panic!("DATABASE_URL without a database name"),
     };
-    // The server's own pool settings and size, so the figures are the server's.
-    let config = Config::from_lookup(|_| None).unwrap();
+    // The server's own configuration (its pool settings and size; `ONBOARD_*` variables
+    // apply as they do to `onboard serve`), so the figures are the server's.
+    let config = Config::from_lookup(|k| std::env::var(k).ok()).unwrap();
     let pool = server::db::pool_options(config.db_max_connections)
         .connect(&bench_url)
         .await
