@@ -9,16 +9,20 @@ alter table customers
     add column child_count    integer not null default 0;
 
 update customers c
-   set list_domains = coalesce((select array_agg(d.domain order by d.domain)
+   set list_domains = coalesce((select array_agg(d.domain order by d.domain collate "C")
                                   from customer_domains d where d.customer_id = c.id), '{}'),
        contract_count = (select count(*) from contracts t where t.customer_id = c.id),
        child_count = (select count(*) from customers ch where ch.parent_id = c.id);
 
 -- Domains: statement-level, so an import's 100,000 domain rows cost one set-based
 -- update (and none at all when the importer already wrote `list_domains`, as it does).
+-- The customers are locked first: a second transaction changing the same customer's
+-- domains then waits, and computes the list afresh (a new snapshot per statement) from
+-- what the first committed. Sorted byte-wise ("C"), as the importer sorts.
 create function refresh_list_domains(ids uuid[]) returns void language sql as $$
+    select 1 from customers where id = any(ids) order by id for update;
     with agg as (
-        select d.customer_id as id, array_agg(d.domain order by d.domain) as domains
+        select d.customer_id as id, array_agg(d.domain order by d.domain collate "C") as domains
           from customer_domains d where d.customer_id = any(ids) group by d.customer_id),
     wanted as (
         select x.id, coalesce(agg.domains, '{}') as domains

@@ -725,4 +725,32 @@ async fn the_list_shows_domains_contracts_and_children_as_they_change(pool: PgPo
     // Removing a customer's last domain leaves an empty list, not a stale one.
     exec("delete from customer_domains where customer_id = $1", parent).await;
     assert_eq!(row("Eltern GmbH").await["domains"], json!([]));
+
+    // A domain moved to another customer leaves one list and joins the other.
+    exec(
+        "insert into customer_domains (domain, customer_id) values ('wandert.de', $1)",
+        child,
+    )
+    .await;
+    exec(
+        "update customer_domains set customer_id = $1 where domain = 'wandert.de'",
+        parent,
+    )
+    .await;
+    assert_eq!(row("Eltern GmbH").await["domains"], json!(["wandert.de"]));
+    assert_eq!(row("Kind GmbH").await["domains"], json!([]));
+
+    // A customer created with its parent set counts, and one deleted no longer does.
+    exec(
+        "insert into customers (name, parent_id) values ('Enkel GmbH', $1)",
+        parent,
+    )
+    .await;
+    assert_eq!(row("Eltern GmbH").await["children"], json!(1));
+    exec("delete from customers where parent_id = $1", parent).await;
+    assert_eq!(row("Eltern GmbH").await["children"], json!(0));
+
+    // Deleting a customer takes its domains (a cascade) without touching anyone else's list.
+    exec("delete from customers where id = $1", child).await;
+    assert_eq!(row("Eltern GmbH").await["domains"], json!(["wandert.de"]));
 }

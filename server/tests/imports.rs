@@ -478,6 +478,18 @@ async fn undo_removes_exactly_the_imported_records_and_restores_the_updated_ones
         .await
         .unwrap();
     assert_eq!(domains, vec!["alt.de", "bleibt.de"]);
+    // The list's copy of the domains followed the import and its undo.
+    let listed: Vec<(String, Vec<String>)> = sqlx::query_as("select name, list_domains from customers order by name")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        listed,
+        vec![
+            ("Alt GmbH".into(), vec!["alt.de".to_string()]),
+            ("Bleibt AG".into(), vec!["bleibt.de".to_string()])
+        ]
+    );
     let contacts: Vec<(String, bool)> = sqlx::query_as("select first_name, is_main from contacts order by first_name")
         .fetch_all(&pool)
         .await

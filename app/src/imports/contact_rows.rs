@@ -170,6 +170,9 @@ struct CustomerRefs {
 
 /// Every existing contact's external id and e-mail (within its customer), read once per
 /// run before anything is written; a chunk then loads only the contacts its rows match.
+/// A contact someone creates while a commit runs is not matched (the same was true before
+/// for the chunks already done): its e-mail gives a second contact, its external id a
+/// conflict that rolls the commit back.
 /// Rows of the same file that share a key are caught as duplicates, so contacts a commit
 /// wrote in an earlier chunk need not be found here (and a check, which writes nothing,
 /// matches exactly as the commit does).
@@ -580,7 +583,11 @@ impl Rows for ContactRows {
         }
         // Order matters for the one-main-contact index: take the main flag away first.
         // Only customers with a main contact stored (when the run began, or written by an
-        // earlier chunk) can have one to demote: a fresh import skips the query.
+        // earlier chunk) can have one to demote: a fresh import skips the query (on a table
+        // growing inside the transaction it was a scan per chunk). A main contact someone
+        // sets meanwhile for a customer that had none is not demoted: the import's own
+        // main contact then meets the one-main index and the commit ends as a conflict,
+        // writing nothing, rather than overriding that person's choice.
         let states = &self.refs.as_ref().expect("loaded with the chunk's customers").states;
         let with_stored_main: Vec<Uuid> = main_customers
             .iter()

@@ -5,7 +5,8 @@
 //! had an error: an interrupted or refused import leaves nothing behind.
 //!
 //! Memory: the file is in memory once (as uploaded); what a run keeps besides is the
-//! current chunk and the keys seen so far (to find duplicate rows), never all the rows.
+//! current chunk, the keys seen so far (to find duplicate rows) and the keys of the
+//! existing records it matches against (read once per run), never all the file's rows.
 
 use std::collections::HashMap;
 
