@@ -32,31 +32,26 @@ create function refresh_list_domains(ids uuid[]) returns void language sql as $$
      where c.id = w.id and c.list_domains is distinct from w.domains;
 $$;
 
-create function customer_domains_inserted() returns trigger language plpgsql as $$
+-- One function for the three triggers: each names only the transition tables its event has.
+create function customer_domains_changed() returns trigger language plpgsql as $$
 begin
-    perform refresh_list_domains(array(select distinct customer_id from new_rows));
-    return null;
-end $$;
-
-create function customer_domains_deleted() returns trigger language plpgsql as $$
-begin
-    perform refresh_list_domains(array(select distinct customer_id from old_rows));
-    return null;
-end $$;
-
-create function customer_domains_updated() returns trigger language plpgsql as $$
-begin
-    perform refresh_list_domains(array(select customer_id from old_rows union select customer_id from new_rows));
+    if tg_op = 'INSERT' then
+        perform refresh_list_domains(array(select distinct customer_id from new_rows));
+    elsif tg_op = 'DELETE' then
+        perform refresh_list_domains(array(select distinct customer_id from old_rows));
+    else
+        perform refresh_list_domains(array(select customer_id from old_rows union select customer_id from new_rows));
+    end if;
     return null;
 end $$;
 
 create trigger customer_domains_list_insert after insert on customer_domains
-    referencing new table as new_rows for each statement execute function customer_domains_inserted();
+    referencing new table as new_rows for each statement execute function customer_domains_changed();
 create trigger customer_domains_list_delete after delete on customer_domains
-    referencing old table as old_rows for each statement execute function customer_domains_deleted();
+    referencing old table as old_rows for each statement execute function customer_domains_changed();
 create trigger customer_domains_list_update after update on customer_domains
     referencing old table as old_rows new table as new_rows for each statement
-    execute function customer_domains_updated();
+    execute function customer_domains_changed();
 
 -- Contracts and children change one at a time (wizard, customer page): row-level
 -- triggers that fire only when the counted relation changes.

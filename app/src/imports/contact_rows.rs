@@ -147,6 +147,9 @@ struct CustomerState {
     marked_by: Option<u64>,
     /// The row that took the main contact away without naming another.
     demoted_by: Option<(u64, String)>,
+    /// Whether a main contact is stored for it (when the run began, or written by an
+    /// earlier chunk of this commit): only then can there be one to demote.
+    main_stored: bool,
 }
 
 #[derive(Default)]
@@ -155,8 +158,6 @@ pub struct ContactRows {
     customers: HashMap<Uuid, CustomerState>,
     refs: Option<CustomerRefs>,
     existing: Option<ContactKeys>,
-    /// Customers whose main contact an earlier chunk of this commit wrote.
-    mains_written: std::collections::HashSet<Uuid>,
 }
 
 /// Every customer's external id, domains and name, and its country and main contact, read
@@ -292,6 +293,7 @@ impl ContactRows {
                     main: *main,
                     marked_by: None,
                     demoted_by: None,
+                    main_stored: main.is_some(),
                 });
             }
         }
@@ -582,19 +584,19 @@ impl Rows for ContactRows {
             return Ok(());
         }
         // Order matters for the one-main-contact index: take the main flag away first.
-        // Only customers with a main contact stored (when the run began, or written by an
-        // earlier chunk) can have one to demote: a fresh import skips the query (on a table
-        // growing inside the transaction it was a scan per chunk). A main contact someone
-        // sets meanwhile for a customer that had none is not demoted: the import's own
-        // main contact then meets the one-main index and the commit ends as a conflict,
-        // writing nothing, rather than overriding that person's choice.
-        let states = &self.refs.as_ref().expect("loaded with the chunk's customers").states;
-        let with_stored_main: Vec<Uuid> = main_customers
-            .iter()
-            .filter(|c| self.mains_written.contains(*c) || states.get(*c).is_some_and(|(_, main)| main.is_some()))
-            .copied()
-            .collect();
-        self.mains_written.extend(main_customers);
+        // Only customers with a main contact stored can have one to demote: a fresh import
+        // skips the query (on a table growing inside the transaction it was a scan per
+        // chunk). A main contact someone sets meanwhile for a customer that had none is not
+        // demoted: the import's own main contact then meets the one-main index and the
+        // commit ends as a conflict, writing nothing, rather than overriding that choice.
+        let mut with_stored_main = Vec::new();
+        for c in &main_customers {
+            let state = self.customers.get_mut(c).expect("state loaded with the customer");
+            if state.main_stored {
+                with_stored_main.push(*c);
+            }
+            state.main_stored = true;
+        }
         let demoted = demote_previous_mains(ctx, &with_stored_main, &chunk_ids).await?;
         ctx.record("contact", &demoted).await?;
         update(ctx, demote).await?;

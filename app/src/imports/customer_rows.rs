@@ -555,14 +555,16 @@ async fn write(
     new_domains: Vec<(String, Uuid)>,
 ) -> Result<(), AppError> {
     let columns = DB_COLUMNS.join(", ");
-    let from = format!("jsonb_to_recordset($1) as r(id uuid, {})", record_type());
+    // `list_domains` is only in the rows of new customers; updates leave it to the trigger.
+    let from = format!(
+        "jsonb_to_recordset($1) as r(id uuid, list_domains text[], {})",
+        record_type()
+    );
     if !inserts.is_empty() {
         let r_columns = DB_COLUMNS.map(|c| format!("r.{c}")).join(", ");
         sqlx::query(&format!(
             "insert into customers (id, created_by, list_domains, {columns})
-             select r.id, $2, r.list_domains, {r_columns}
-               from jsonb_to_recordset($1) as r(id uuid, list_domains text[], {})",
-            record_type()
+             select r.id, $2, r.list_domains, {r_columns} from {from}"
         ))
         .bind(serde_json::Value::Array(inserts))
         .bind(ctx.actor)

@@ -200,9 +200,7 @@ pub async fn export(
                 domains: Vec<String>,
             }
             let mut b = QueryBuilder::<Postgres>::new(
-                "select c.*, coalesce((select array_agg(d.domain order by d.domain) from customer_domains d
-                                       where d.customer_id = c.id), '{}') as domains
-                   from customers c where c.archived_at is null",
+                "select c.*, c.list_domains as domains from customers c where c.archived_at is null",
             );
             crate::customers::list::db::push_scope(&mut b, user);
             b.push(" order by lower(c.name), c.id");
