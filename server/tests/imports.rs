@@ -61,6 +61,17 @@ async fn import(app: &TestApp, client: &Client, kind: &str, csv: &str, commit: b
     (up, done["outcome"].clone())
 }
 
+/// Undoes the newest import.
+async fn undo_latest(app: &TestApp, client: &Client) -> (StatusCode, Value) {
+    let (_, history) = app.call(client, "imports/history", &[]).await;
+    app.call(
+        client,
+        "imports/undo",
+        &[("import", history[0]["id"].as_str().unwrap())],
+    )
+    .await
+}
+
 fn errors(outcome: &Value) -> Vec<(u64, String, String)> {
     outcome["errors"]
         .as_array()
@@ -247,11 +258,16 @@ async fn a_dry_run_writes_nothing(pool: PgPool) {
     assert_eq!(uploads, 1);
     assert_eq!(snapshot(&pool).await, before);
     assert_eq!(count(&pool, "audit_log").await, audit_before);
-    assert_eq!(
-        count(&pool, "import_records").await,
-        2,
-        "only the first import's two records"
-    );
+    // The first import created both customers: they carry its id, and nothing else was
+    // recorded for them.
+    assert_eq!(count(&pool, "import_records").await, 0);
+    let carried: i64 = sqlx::query_scalar(
+        "select count(*) from customers c join imports i on i.id = c.import_id where i.status = 'committed'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(carried, 2);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -448,6 +464,61 @@ async fn undo_removes_exactly_the_imported_records_and_restores_the_updated_ones
         .unwrap();
     assert_eq!(main, "Neue", "the marked contact is the main contact now");
 
+    // The customers' history shows what the imports created, with the file's name.
+    let alt: Uuid = sqlx::query_scalar("select id from customers where name = 'Alt GmbH'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let eins: Uuid = sqlx::query_scalar("select id from customers where name = 'Neu eins'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let trail = |id: Uuid| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let (status, h) = app
+                .call(admin, "customers/history", &[("customer", &id.to_string())])
+                .await;
+            assert_eq!(status, StatusCode::OK, "{h}");
+            h.as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} {} {} {}",
+                        e["entity"].as_str().unwrap(),
+                        e["action"].as_str().unwrap(),
+                        e["subject"].as_str().unwrap_or("-"),
+                        e["file_name"].as_str().unwrap_or("-")
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        trail(eins).await,
+        ["contact imported Erika Eins test.csv", "customer imported - test.csv"]
+    );
+    // Newest first: the second contacts import created Neue Chefin and demoted Otto (one
+    // transaction, so in either order), the second customers import changed the customer.
+    let alt_trail = trail(alt).await;
+    let mut newest = alt_trail[..2].to_vec();
+    newest.sort();
+    assert_eq!(
+        newest,
+        ["contact imported Neue Chefin test.csv", "contact imported Otto Alt -"],
+        "{alt_trail:?}"
+    );
+    assert_eq!(
+        alt_trail[2..],
+        [
+            "customer imported - -",
+            "contact imported Otto Alt test.csv",
+            "customer imported - test.csv"
+        ],
+        "{alt_trail:?}"
+    );
+
     let (_, history) = app.call(&admin, "imports/history", &[]).await;
     let ids: Vec<String> = history
         .as_array()
@@ -495,6 +566,26 @@ async fn undo_removes_exactly_the_imported_records_and_restores_the_updated_ones
         .await
         .unwrap();
     assert_eq!(contacts, vec![("Otto".into(), true)], "the old main contact is back");
+    // The customer that stays says which imported contact went; its own import entry stays.
+    let alt_trail = trail(alt).await;
+    assert!(
+        alt_trail.contains(&"contact import_undone - -".to_string()),
+        "{alt_trail:?}"
+    );
+    assert!(!alt_trail.iter().any(|e| e.contains("Neue Chefin")), "{alt_trail:?}");
+    assert_eq!(
+        alt_trail.last().unwrap(),
+        "customer imported - test.csv",
+        "{alt_trail:?}"
+    );
+    let undone: Value = sqlx::query_scalar(
+        "select changes from audit_log where action = 'import_undone' and entity = 'contact'
+            and entity_id not in (select id from contacts)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(undone[0], json!({"field": "first_name", "before": "Neue", "after": ""}));
 
     // An import whose records were edited since cannot be undone.
     import(
@@ -509,14 +600,7 @@ async fn undo_removes_exactly_the_imported_records_and_restores_the_updated_ones
         .execute(&pool)
         .await
         .unwrap();
-    let (_, history) = app.call(&admin, "imports/history", &[]).await;
-    let (status, body) = app
-        .call(
-            &admin,
-            "imports/undo",
-            &[("import", history[0]["id"].as_str().unwrap())],
-        )
-        .await;
+    let (status, body) = undo_latest(&app, &admin).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["fields"][0]["code"], "import.undo_changed");
     let phone: String = sqlx::query_scalar("select phone from customers where name = 'Bleibt AG'")
@@ -709,4 +793,125 @@ async fn a_main_contact_marked_in_a_later_chunk_replaces_the_earlier_one(pool: P
             ("K-1".to_string(), "neu@k1.de".to_string())
         ]
     );
+
+    // Undo: the contact created in the first chunk and demoted in a later one counts as
+    // unchanged since (its version is the one the commit left), and goes with the others.
+    let (status, body) = undo_latest(&app, &admin).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let left: Vec<(String, bool)> = sqlx::query_as("select email, is_main from contacts")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, [("alt@k1.de".to_string(), true)]);
+}
+
+/// A record an import created and someone deleted since counts as changed: undo would not
+/// give back what the import found, so it refuses.
+#[sqlx::test(migrations = "../migrations")]
+async fn an_import_with_a_deleted_record_cannot_be_undone(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    import(
+        &app,
+        &admin,
+        "customers",
+        "name,country\nEins GmbH,DE\nZwei GmbH,DE\n",
+        true,
+    )
+    .await;
+    sqlx::query("delete from customers where name = 'Zwei GmbH'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (status, body) = undo_latest(&app, &admin).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["code"], "import.undo_changed");
+    assert_eq!(body["fields"][0]["params"], json!([["count", "1"]]), "{body}");
+    assert_eq!(count(&pool, "customers").await, 1, "Eins GmbH stays");
+}
+
+/// 30 audit entries for customer `id`, a microsecond apart, right after the time `after` gives.
+async fn add_changes(pool: &PgPool, id: Uuid, after: &str) {
+    sqlx::query(&format!(
+        "insert into audit_log (customer_id, entity, entity_id, action, at, changes)
+         select $1, 'customer', $1, 'updated', ({after}) + make_interval(secs => i * 0.000001), '[]'
+           from generate_series(1, 30) i"
+    ))
+    .bind(id)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// The history pages by time: entries of imported records (which have no audit row) sit
+/// at their import's time, and paging with the last entry's cursor neither skips nor
+/// repeats one.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_history_pages_through_audit_rows_and_imported_records(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    import(
+        &app,
+        &admin,
+        "customers",
+        "name,domains,country\nAlt GmbH,alt.de,DE\n",
+        true,
+    )
+    .await;
+    let id: Uuid = sqlx::query_scalar("select id from customers")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    // 30 changes, three contacts imported, 30 more changes: 64 entries in all.
+    // The first 30 a few microseconds after the customer's import, the others later.
+    add_changes(&pool, id, "select committed_at from imports").await;
+    import(
+        &app,
+        &admin,
+        "contacts",
+        "customer,first_name,last_name,email\nalt.de,A,Eins,a@alt.de\nalt.de,B,Zwei,b@alt.de\nalt.de,C,Drei,c@alt.de\n",
+        true,
+    )
+    .await;
+    add_changes(&pool, id, "select now()").await;
+
+    let mut seen: Vec<Value> = Vec::new();
+    let mut before: Option<String> = None;
+    loop {
+        let idstr = id.to_string();
+        let mut params = vec![("customer", idstr.as_str())];
+        if let Some(b) = &before {
+            params.push(("before", b.as_str()));
+        }
+        let (status, page) = app.call(&admin, "customers/history", &params).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let page = page.as_array().unwrap().clone();
+        assert!(page.len() <= 50);
+        let Some(last) = page.last() else { break };
+        before = Some(last["cursor"].as_str().unwrap().to_string());
+        seen.extend(page);
+        assert!(seen.len() <= 64, "no entry twice");
+    }
+    assert_eq!(seen.len(), 64);
+    let kinds: Vec<String> = seen
+        .iter()
+        .map(|e| format!("{} {}", e["entity"].as_str().unwrap(), e["action"].as_str().unwrap()))
+        .collect();
+    assert!(kinds[..30].iter().all(|k| k == "customer updated"), "{kinds:?}");
+    assert!(kinds[30..33].iter().all(|k| k == "contact imported"), "{kinds:?}");
+    assert!(kinds[33..63].iter().all(|k| k == "customer updated"), "{kinds:?}");
+    assert_eq!(kinds[63], "customer imported");
+    let mut subjects: Vec<&str> = seen[30..33].iter().map(|e| e["subject"].as_str().unwrap()).collect();
+    subjects.sort();
+    assert_eq!(subjects, ["A Eins", "B Zwei", "C Drei"]);
+
+    let (status, body) = app
+        .call(
+            &admin,
+            "customers/history",
+            &[("customer", &id.to_string()), ("before", "yesterday")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["code"], "history.cursor_invalid");
 }

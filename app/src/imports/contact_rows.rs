@@ -13,6 +13,7 @@ use domain::{Code, Domain, FieldError};
 use uuid::Uuid;
 
 use super::RowError;
+use super::copy_rows::CopyRows;
 use super::csv_file::Row;
 use super::engine::{Mode, Recorded, Rows, RunCtx, Seen, classify, concurrent_change, diff, json_row, json_values};
 use crate::error::AppError;
@@ -78,12 +79,14 @@ pub struct ContactRecord {
     pub portal_level: String,
     pub version: i32,
     pub archived: bool,
+    /// The import that created it, if one did.
+    pub import_id: Option<Uuid>,
 }
 
 /// Contacts as `ContactRecord`s, from `contacts k` (joins and conditions follow).
 pub const SELECT_CONTACT: &str = "select k.id, k.customer_id, k.external_id, k.first_name, k.last_name, k.email,
         k.phone, k.mobile, k.job_title, k.is_main, k.company_contact, k.notification_preference, k.portal_access,
-        k.portal_level, k.version, k.archived_at is not null as archived
+        k.portal_level, k.version, k.archived_at is not null as archived, k.import_id
    from contacts k";
 
 fn yes_no(v: bool) -> String {
@@ -340,6 +343,7 @@ impl Rows for ContactRows {
         };
         let found: Vec<ContactRecord> =
             sqlx::query_as(&format!("{SELECT_CONTACT} where k.id = any($1) order by k.id{lock}"))
+                .persistent(false)
                 .bind(&ids)
                 .fetch_all(&mut *ctx.conn)
                 .await?;
@@ -483,7 +487,8 @@ impl Rows for ContactRows {
             };
 
             // The main contact, as this row leaves it.
-            let id = existing.as_ref().map(|r| r.id).unwrap_or_else(Uuid::new_v4);
+            // New ids are time-ordered, as for customers (`customer_rows.rs`).
+            let id = existing.as_ref().map(|r| r.id).unwrap_or_else(Uuid::now_v7);
             let main_given = given[MAIN].as_deref().is_some_and(|s| !s.trim().is_empty());
             if main_given && main_flag {
                 if let Some(first) = state.marked_by {
@@ -537,7 +542,8 @@ impl Rows for ContactRows {
         }
 
         // Classify with the main contacts as the chunk leaves them.
-        let mut inserts = Vec::new();
+        let mut inserts = CopyRows::default();
+        let import_id = ctx.import_id.to_string();
         let (mut demote, mut promote_or_keep) = (Vec::new(), Vec::new());
         let mut recorded = Vec::new();
         let mut audit = Vec::new();
@@ -551,15 +557,13 @@ impl Rows for ContactRows {
             }
             match &r.existing {
                 None => {
+                    // Undo and the history know it by the import's id on the row.
                     classify(&mut ctx.outcome, true, true);
-                    inserts.push(json_row(r.id, &DB_COLUMNS, &r.values));
-                    audit.push((r.customer, r.id, serde_json::json!([])));
-                    recorded.push(Recorded {
-                        id: r.id,
-                        action: "created",
-                        before: None,
-                        version: 1,
-                    });
+                    inserts.field(Some(&r.id.to_string())).field(Some(&import_id));
+                    for v in &r.values {
+                        inserts.field(v.as_deref());
+                    }
+                    inserts.end_row();
                 }
                 Some(old) => {
                     let before = stored(old);
@@ -601,19 +605,13 @@ impl Rows for ContactRows {
         ctx.record("contact", &demoted).await?;
         update(ctx, demote).await?;
         update(ctx, promote_or_keep).await?;
-        if !inserts.is_empty() {
-            let columns = DB_COLUMNS.join(", ");
-            let r_columns = DB_COLUMNS.map(|c| format!("r.{c}")).join(", ");
-            sqlx::query(&format!(
-                "insert into contacts (id, {columns}) select r.id, {r_columns}
-                   from jsonb_to_recordset($1) as r(id uuid, {})",
-                record_type()
-            ))
-            .bind(serde_json::Value::Array(inserts))
-            .execute(&mut *ctx.conn)
-            .await
-            .map_err(concurrent_change)?;
-        }
+        inserts
+            .send(
+                &mut *ctx.conn,
+                "contacts",
+                &format!("id, import_id, {}", DB_COLUMNS.join(", ")),
+            )
+            .await?;
         ctx.record("contact", &recorded).await?;
         ctx.audit("contact", &audit).await
     }
@@ -655,6 +653,7 @@ async fn demote_previous_mains(
         "{SELECT_CONTACT} join unnest($1::uuid[]) x(c) on k.customer_id = x.c
           where k.is_main and not (k.id = any($2)) order by k.id for update of k"
     ))
+    .persistent(false)
     .bind(customers)
     .bind(chunk)
     .fetch_all(&mut *ctx.conn)
@@ -664,6 +663,7 @@ async fn demote_previous_mains(
     }
     let ids: Vec<Uuid> = before.iter().map(|r| r.id).collect();
     sqlx::query("update contacts set is_main = false, version = version + 1, updated_at = now() where id = any($1)")
+        .persistent(false)
         .bind(&ids)
         .execute(&mut *ctx.conn)
         .await?;
@@ -671,6 +671,16 @@ async fn demote_previous_mains(
     let recorded = before
         .iter()
         .map(|r| {
+            // A contact an earlier chunk of this commit created: undo deletes it anyway and
+            // only needs its version; its history is the import's entry.
+            if r.import_id == Some(ctx.import_id) {
+                return Recorded {
+                    id: r.id,
+                    action: "created",
+                    before: None,
+                    version: r.version + 1,
+                };
+            }
             audit.push((
                 r.customer_id,
                 r.id,
@@ -698,6 +708,7 @@ async fn update(ctx: &mut RunCtx<'_>, rows: Vec<serde_json::Value>) -> Result<()
            from jsonb_to_recordset($1) as r(id uuid, {}) where c.id = r.id",
         record_type()
     ))
+    .persistent(false)
     .bind(serde_json::Value::Array(rows))
     .execute(&mut *ctx.conn)
     .await

@@ -226,7 +226,7 @@ pub async fn export(
             let mut b = QueryBuilder::<Postgres>::new(
                 "select k.id, k.customer_id, k.external_id, k.first_name, k.last_name, k.email, k.phone, k.mobile,
                         k.job_title, k.is_main, k.company_contact, k.notification_preference, k.portal_access,
-                        k.portal_level, k.version, false as archived, c.external_id as customer_external_id,
+                        k.portal_level, k.version, false as archived, k.import_id, c.external_id as customer_external_id,
                         (select min(d.domain) from customer_domains d where d.customer_id = c.id) as customer_domain,
                         c.name as customer_name
                    from contacts k join customers c on c.id = k.customer_id

@@ -11,6 +11,7 @@
 //!   the browser's mapping screen.
 //! - `csv_file.rs` — reading a file: BOM, `,` or `;`, quoted fields, UTF-8 check.
 //! - `engine.rs` — the run: chunks of rows, matching, validation, writing, recording.
+//! - `copy_rows.rs` — new records written with `COPY`.
 //! - `customer_rows.rs`, `contact_rows.rs` — what one row of each kind means.
 //! - `undo.rs`, `export.rs`, `http.rs` — undo, CSV export and template, the endpoints.
 //! - `view.rs` — the page.
@@ -18,6 +19,8 @@
 pub mod columns;
 #[cfg(feature = "ssr")]
 mod contact_rows;
+#[cfg(feature = "ssr")]
+mod copy_rows;
 #[cfg(feature = "ssr")]
 pub mod csv_file;
 #[cfg(feature = "ssr")]

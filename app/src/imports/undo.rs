@@ -28,17 +28,30 @@ pub async fn undo(pool: &PgPool, import: Uuid, actor: Option<Uuid>) -> Result<()
         Some(_) => return Err(AppError::Conflict),
     }
 
-    // Lock what the import touched, then check nothing changed since.
+    // Lock what the import created and changed, then check nothing changed since. Created
+    // records carry the import's id and version 1, unless a later chunk of the same commit
+    // changed them again (a main contact demoted): then `import_records` has their version.
+    // A created record that is gone (deleted since) counts as changed too.
     let changed: i64 = sqlx::query_scalar(
-        "with touched as (
-            select r.record_id, r.version, c.version as now
+        "with created_customers as (
+            select c.id, c.version from customers c where c.import_id = $1 order by c.id for update),
+         created_contacts as (
+            select k.id, k.version from contacts k where k.import_id = $1 order by k.id for update),
+         touched as (
+            select r.record_id, r.action, r.version, c.version as now
               from import_records r left join customers c on c.id = r.record_id
              where r.import_id = $1 and r.entity = 'customer'
             union all
-            select r.record_id, r.version, k.version
+            select r.record_id, r.action, r.version, k.version
               from import_records r left join contacts k on k.id = r.record_id
-             where r.import_id = $1 and r.entity = 'contact')
-         select count(*) from touched where now is distinct from version",
+             where r.import_id = $1 and r.entity = 'contact'),
+         created as (
+            select id, version from created_customers union all select id, version from created_contacts)
+         select (select count(*) from touched where action = 'updated' and now is distinct from version)
+              + (select count(*) from created x
+                  where x.version <> coalesce((select t.version from touched t
+                                                where t.action = 'created' and t.record_id = x.id), 1))
+              + (select created_count from imports where id = $1) - (select count(*) from created)",
     )
     .bind(import)
     .fetch_one(&mut *tx)
@@ -47,11 +60,9 @@ pub async fn undo(pool: &PgPool, import: Uuid, actor: Option<Uuid>) -> Result<()
         return Err(refused("import.undo_changed", changed));
     }
     let attached: i64 = sqlx::query_scalar(
-        "with created as (
-            select record_id as id from import_records where import_id = $1 and entity = 'customer' and action = 'created')
+        "with created as (select id from customers where import_id = $1)
          select (select count(*) from contacts k join created on created.id = k.customer_id
-                  where not exists (select 1 from import_records x
-                                     where x.import_id = $1 and x.entity = 'contact' and x.record_id = k.id))
+                  where k.import_id is distinct from $1)
               + (select count(*) from contracts t join created on created.id = t.customer_id)
               + (select count(*) from customers ch join created on created.id = ch.parent_id)",
     )
@@ -62,11 +73,6 @@ pub async fn undo(pool: &PgPool, import: Uuid, actor: Option<Uuid>) -> Result<()
         return Err(refused("import.undo_attached", attached));
     }
 
-    let created = |entity: &str| {
-        format!(
-            "select record_id from import_records where import_id = $1 and entity = '{entity}' and action = 'created'"
-        )
-    };
     let updated = |entity: &str| {
         format!(
             "from import_records r, jsonb_populate_record(null::{entity}, r.before) b
@@ -75,8 +81,22 @@ pub async fn undo(pool: &PgPool, import: Uuid, actor: Option<Uuid>) -> Result<()
         )
     };
 
-    // Contacts: created ones go; changed ones get their values back (main flags first).
-    sqlx::query(&format!("delete from contacts where id in ({})", created("contact")))
+    // Contacts: created ones go (the history of a customer that stays says so, with the
+    // contact's name); changed ones get their values back (main flags first).
+    sqlx::query(
+        "insert into audit_log (customer_id, entity, entity_id, action, actor_id, changes)
+         select k.customer_id, 'contact', k.id, 'import_undone', $2,
+                jsonb_build_array(jsonb_build_object('field', 'first_name', 'before', k.first_name, 'after', ''),
+                                  jsonb_build_object('field', 'last_name', 'before', k.last_name, 'after', ''),
+                                  jsonb_build_object('field', 'email', 'before', k.email, 'after', ''))
+           from contacts k join customers c on c.id = k.customer_id
+          where k.import_id = $1 and c.import_id is distinct from $1",
+    )
+    .bind(import)
+    .bind(actor)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("delete from contacts where import_id = $1")
         .bind(import)
         .execute(&mut *tx)
         .await?;
@@ -98,7 +118,7 @@ pub async fn undo(pool: &PgPool, import: Uuid, actor: Option<Uuid>) -> Result<()
     .map_err(concurrent_change)?;
 
     // Customers: the same, and their domains.
-    sqlx::query(&format!("delete from customers where id in ({})", created("customer")))
+    sqlx::query("delete from customers where import_id = $1")
         .bind(import)
         .execute(&mut *tx)
         .await?;

@@ -192,7 +192,7 @@ fn History(id: Uuid) -> impl IntoView {
         rows
     };
     let load_more = move |_| {
-        let last = rows().last().map(|r| r.id);
+        let last = rows().last().map(|r| r.cursor.clone());
         spawn_local(async move {
             if let Ok(more) = customer_history(id, last).await {
                 exhausted.set(more.len() < 50);
@@ -253,9 +253,13 @@ fn audit_action(r: &AuditView) -> String {
         "import_undone" => k::AUDIT_IMPORT_UNDONE,
         _ => k::AUDIT_UPDATED,
     };
+    let action = match (&r.file_name, r.action.as_str()) {
+        (Some(file), "imported") => crate::i18n::fill(t(k::AUDIT_IMPORTED_FROM), [("file", file.as_str())]),
+        _ => t(action).to_string(),
+    };
     match &r.subject {
-        Some(s) => format!("{} {} — {}", t(what), s, t(action)),
-        None => format!("{} — {}", t(what), t(action)),
+        Some(s) => format!("{} {} — {}", t(what), s, action),
+        None => format!("{} — {}", t(what), action),
     }
 }
 
