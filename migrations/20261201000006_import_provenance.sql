@@ -24,14 +24,17 @@ create index customers_tax_id_idx on customers (lower(replace(tax_id, ' ', '')) 
 -- with the list right before the statement, a new domain can only be in it when the
 -- writer put it there with the row, as the importer does for the customers it creates.
 -- That check was half of an import's domain insert (locking 100,000 new rows to find
--- nothing to update). The query is planned each time (`execute`): a plan kept from the
--- first statement of a commit, when the table was small, would be the wrong one by the last.
+-- nothing to update). Each new row looks its customer up by id (a subquery, not a join:
+-- as a join, the planner scanned the whole table for each chunk of an import, which made
+-- every chunk slower than the one before), and the query is planned each time
+-- (`execute`): a plan kept from when the table was small would be the wrong one later.
 create or replace function customer_domains_changed() returns trigger language plpgsql as $$
 begin
     if tg_op = 'INSERT' then
         execute 'select refresh_list_domains(array(
-            select distinct n.customer_id from new_rows n join customers c on c.id = n.customer_id
-             where not (n.domain = any(c.list_domains))))';
+            select distinct n.customer_id from new_rows n
+             where not coalesce((select n.domain = any(c.list_domains) from customers c
+                                  where c.id = n.customer_id), false)))';
     elsif tg_op = 'DELETE' then
         perform refresh_list_domains(array(select distinct customer_id from old_rows));
     else
