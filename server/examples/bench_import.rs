@@ -122,11 +122,9 @@ async fn main() {
         Some(i) => format!("{}/onboard_bench_import", &url[..i]),
         None => panic!("DATABASE_URL without a database name"),
     };
-    let pool = PgPoolOptions::new()
-        .max_connections(4)
-        .connect(&bench_url)
-        .await
-        .unwrap();
+    // The server's own pool settings; using the server crate also gives this binary the
+    // server's allocator (mimalloc), as the `onboard import` command has.
+    let pool = server::db::pool_options(4).connect(&bench_url).await.unwrap();
     sqlx::migrate!("../migrations").run(&pool).await.unwrap();
 
     let customers = customers_csv();
