@@ -32,7 +32,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// `ONBOARD_SECURE_COOKIES` (default: on when the public URL is https).
     pub secure_cookies: bool,
-    /// `ONBOARD_SESSION_IDLE_MINUTES` (default 480): a session ends after this much inactivity.
+    /// `ONBOARD_SESSION_IDLE_MINUTES` (default 480): a session ends after this much inactivity
+    /// (see `web::guards::keep_sessions_alive`).
     pub session_idle: Duration,
     pub security: SecuritySettings,
 }

@@ -197,6 +197,34 @@ async fn sign_in_and_sign_out_manage_the_server_side_session(pool: PgPool) {
     assert_eq!(old.text().await.unwrap(), "null");
 }
 
+/// A session in use stays alive: its expiry moves on with activity (at most once every
+/// eighth of the idle time, here 7.5 s of one minute), not only when it changes.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_session_in_use_does_not_expire(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[("ONBOARD_SESSION_IDLE_MINUTES", "1")]).await;
+    let client = app.signed_in("admin@example.com", Role::Admin).await;
+    let expiry = || async {
+        sqlx::query_scalar::<_, f64>("select extract(epoch from expiry_date)::float8 from tower_sessions.session")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let (status, _) = app.call(&client, "session", &[]).await;
+    assert_eq!(status, 200);
+    let first = expiry().await;
+    // Right after: nothing is written.
+    let (status, _) = app.call(&client, "session", &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(expiry().await, first, "not saved on every request");
+    // After an eighth of the idle time, a request moves the expiry on.
+    tokio::time::sleep(std::time::Duration::from_millis(7_600)).await;
+    let (status, me) = app.call(&client, "session", &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(me["email"], "admin@example.com");
+    let later = expiry().await;
+    assert!(later >= first + 7.5, "expiry moved from {first} to {later}");
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn deactivating_a_user_ends_their_session(pool: PgPool) {
     let app = TestApp::spawn(pool, &[]).await;

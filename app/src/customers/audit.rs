@@ -35,12 +35,14 @@ pub struct AuditView {
 
 /// A position in the trail: entries are ordered by time, then audit id, then record (the
 /// entries of records an import created have no audit row and share the import's time).
+#[cfg(feature = "ssr")]
 struct Cursor {
     at: DateTime<Utc>,
     id: i64,
     entity_id: Uuid,
 }
 
+#[cfg(feature = "ssr")]
 impl Cursor {
     fn encode(&self) -> String {
         format!("{}.{}.{}", self.at.timestamp_micros(), self.id, self.entity_id)

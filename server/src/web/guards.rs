@@ -66,6 +66,35 @@ pub async fn require_sign_in_for_pages(auth: AuthSession, req: Request<Body>, ne
     next.run(req).await
 }
 
+/// The session key holding when a signed-in request last saved the session (Unix seconds).
+const SEEN_AT: &str = "onboard.seen_at";
+
+/// Keeps a signed-in session alive while it is used. tower-sessions counts only a change
+/// of the session as activity (`Expiry::OnInactivity` runs from the last save), so without
+/// this a session ended `ONBOARD_SESSION_IDLE_MINUTES` after sign-in however busy the user
+/// was. A request more than an eighth of the idle time after the last save stores the time,
+/// which saves the session (moving its expiry) and renews the cookie: one write per user
+/// an hour at the default of 8 hours, not one per request.
+pub async fn keep_sessions_alive(
+    State(idle): State<std::time::Duration>,
+    auth: AuthSession,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    if auth.user.is_some() {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let seen: Option<u64> = auth.session.get(SEEN_AT).await.unwrap_or_default();
+        if seen.is_none_or(|at| now.saturating_sub(at) >= idle.as_secs() / 8)
+            && let Err(e) = auth.session.insert(SEEN_AT, now).await
+        {
+            tracing::warn!(error = %e, "could not note the session's activity");
+        }
+    }
+    next.run(req).await
+}
+
 /// Paths anyone may fetch: sign-in, first-run setup, health, the API (gated per
 /// function), and static assets.
 fn is_public(path: &str) -> bool {

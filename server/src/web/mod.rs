@@ -112,6 +112,10 @@ pub fn router(config: &Config, pool: PgPool) -> Router {
         .with_state(state)
         .layer(axum::middleware::from_fn(api_errors_as_json))
         .layer(axum::middleware::from_fn(guards::require_sign_in_for_pages))
+        .layer(axum::middleware::from_fn_with_state(
+            config.session_idle,
+            guards::keep_sessions_alive,
+        ))
         .layer(auth_layer)
         .layer(axum::middleware::from_fn_with_state(
             guards::Origins::new(config.public_url.clone()),
