@@ -805,6 +805,34 @@ async fn a_main_contact_marked_in_a_later_chunk_replaces_the_earlier_one(pool: P
     assert_eq!(left, [("alt@k1.de".to_string(), true)]);
 }
 
+/// External ids are stored as given, so one with a control character (PostgreSQL refuses
+/// a NUL outright) or longer than 100 characters is a row error, not a failed commit.
+#[sqlx::test(migrations = "../migrations")]
+async fn external_ids_with_control_characters_or_too_long_are_row_errors(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    let long = "K".repeat(101);
+    let customers = format!("external_id,name\nK-\u{0}1,Null GmbH\n{long},Lang GmbH\nK-3,Gut GmbH\n");
+    let (_, outcome) = import(&app, &admin, "customers", &customers, false).await;
+    assert_eq!(
+        errors(&outcome),
+        vec![
+            (2, "external_id".into(), "control_chars".into()),
+            (3, "external_id".into(), "too_long".into()),
+        ],
+        "{outcome}"
+    );
+    assert_eq!(outcome["errors"][1]["params"], json!([["max", "100"]]));
+    import(&app, &admin, "customers", "external_id,name\nK-3,Gut GmbH\n", true).await;
+    let contacts = "external_id,customer,first_name,last_name,email\nP-\u{1b}1,K-3,A,B,a@gut.de\n";
+    let (_, outcome) = import(&app, &admin, "contacts", contacts, false).await;
+    assert_eq!(
+        errors(&outcome),
+        vec![(2, "external_id".into(), "control_chars".into())],
+        "{outcome}"
+    );
+}
+
 /// A record an import created and someone deleted since counts as changed: undo would not
 /// give back what the import found, so it refuses.
 #[sqlx::test(migrations = "../migrations")]

@@ -15,7 +15,9 @@ use uuid::Uuid;
 use super::RowError;
 use super::copy_rows::CopyRows;
 use super::csv_file::Row;
-use super::engine::{Mode, Recorded, Rows, RunCtx, Seen, classify, concurrent_change, diff, json_row, json_values};
+use super::engine::{
+    Mode, Recorded, Rows, RunCtx, Seen, classify, concurrent_change, diff, external_id_problem, json_row, json_values,
+};
 use crate::error::AppError;
 
 /// The stored columns an import writes, in this order.
@@ -361,6 +363,10 @@ impl Rows for ContactRows {
 
         let mut ready: Vec<Ready> = Vec::with_capacity(cells.len());
         for (number, given) in cells {
+            if let Some(e) = external_id_problem(number, given[EXTERNAL_ID].as_deref()) {
+                ctx.error(e);
+                continue;
+            }
             let value = |i: usize| given[i].clone().unwrap_or_default();
             let reference = value(CUSTOMER);
             let customer = match customers.get(reference.trim()) {

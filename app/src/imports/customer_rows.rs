@@ -10,7 +10,9 @@ use uuid::Uuid;
 use super::RowError;
 use super::copy_rows::CopyRows;
 use super::csv_file::Row;
-use super::engine::{Recorded, Rows, RunCtx, Seen, classify, concurrent_change, diff, json_row, json_values};
+use super::engine::{
+    Recorded, Rows, RunCtx, Seen, classify, concurrent_change, diff, external_id_problem, json_row, json_values,
+};
 use crate::customers::db::CustomerRecord;
 use crate::error::AppError;
 
@@ -329,6 +331,10 @@ impl Rows for CustomerRows {
         // Match, and refuse duplicates and domains of other customers.
         let mut ok: Vec<(Parsed, Option<Uuid>)> = Vec::with_capacity(parsed.len());
         for p in parsed {
+            if let Some(e) = external_id_problem(p.number, p.cells[EXTERNAL_ID].as_deref()) {
+                ctx.error(e);
+                continue;
+            }
             let matched = match Self::matched(&p, &l) {
                 Ok(m) => m,
                 Err(e) => {

@@ -379,6 +379,34 @@ async fn drive<R: Rows>(
     Ok(())
 }
 
+/// Longest external id an import takes.
+pub const EXTERNAL_ID_MAX: usize = 100;
+
+/// The problem with a row's external id, if it has one: it is a matching key from another
+/// system, stored as given (trimmed), so it is checked rather than normalised: no control
+/// characters (PostgreSQL refuses a NUL outright), at most [`EXTERNAL_ID_MAX`] characters.
+pub fn external_id_problem(row: u64, cell: Option<&str>) -> Option<RowError> {
+    let value = cell?.trim();
+    let code = if value.chars().any(char::is_control) {
+        domain::Code::ControlChars
+    } else if value.chars().count() > EXTERNAL_ID_MAX {
+        domain::Code::TooLong
+    } else {
+        return None;
+    };
+    let shown: String = value
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(EXTERNAL_ID_MAX)
+        .collect();
+    let error = RowError::new(row, "external_id", &shown, code.as_str());
+    Some(if code == domain::Code::TooLong {
+        error.with("max", EXTERNAL_ID_MAX)
+    } else {
+        error
+    })
+}
+
 /// Keys seen in the file so far (external ids, domains, names, e-mails, record ids) and the
 /// row that used each first: a second row with the same key is a duplicate.
 #[derive(Default)]
