@@ -12,6 +12,19 @@
 alter table customers add column import_id uuid;
 alter table contacts add column import_id uuid;
 
+-- Imports committed before this: their created records get the id from their
+-- `import_records` rows (which stay: a `created` row's version is what undo checks), and
+-- their one-per-record "imported" audit rows go, as the history now shows that entry
+-- from the import itself.
+update customers c set import_id = r.import_id
+  from import_records r where r.entity = 'customer' and r.action = 'created' and r.record_id = c.id;
+update contacts k set import_id = r.import_id
+  from import_records r where r.entity = 'contact' and r.action = 'created' and r.record_id = k.id;
+delete from audit_log a
+ using import_records r
+ where r.action = 'created' and a.entity = r.entity and a.entity_id = r.record_id
+   and a.action = 'imported' and a.changes = '[]'::jsonb;
+
 -- Imported customers rarely have an account manager or a tax id: index only the rows
 -- that have one (every query of these indexes names a value, so the planner still uses them).
 drop index customers_account_manager_idx;

@@ -569,10 +569,13 @@ async fn undo_removes_exactly_the_imported_records_and_restores_the_updated_ones
     // The customer that stays says which imported contact went; its own import entry stays.
     let alt_trail = trail(alt).await;
     assert!(
-        alt_trail.contains(&"contact import_undone - -".to_string()),
+        alt_trail.contains(&"contact import_undone Neue Chefin -".to_string()),
         "{alt_trail:?}"
     );
-    assert!(!alt_trail.iter().any(|e| e.contains("Neue Chefin")), "{alt_trail:?}");
+    assert!(
+        !alt_trail.iter().any(|e| e.contains("imported Neue Chefin")),
+        "{alt_trail:?}"
+    );
     assert_eq!(
         alt_trail.last().unwrap(),
         "customer imported - test.csv",
@@ -805,6 +808,56 @@ async fn a_main_contact_marked_in_a_later_chunk_replaces_the_earlier_one(pool: P
     assert_eq!(left, [("alt@k1.de".to_string(), true)]);
 }
 
+/// An import committed before created records carried the import's id: the migration
+/// gives them the id from `import_records` and drops their one-per-record audit rows, so
+/// the import can still be undone and its history shows one entry per record.
+#[sqlx::test(migrations = false)]
+async fn imports_from_before_the_import_id_still_undo(pool: PgPool) {
+    let mut migrator = sqlx::migrate!("../migrations");
+    let all = migrator.migrations.to_vec();
+    let before = all
+        .iter()
+        .position(|m| m.description.contains("import provenance"))
+        .expect("the migration that adds import_id");
+    migrator.migrations = std::borrow::Cow::Owned(all[..before].to_vec());
+    migrator.run(&pool).await.unwrap();
+    let import = Uuid::new_v4();
+    sqlx::raw_sql(&format!(
+        "insert into imports (id, kind, file_name, status, created_count, committed_at)
+              values ('{import}', 'customers', 'alt.csv', 'committed', 1, now());
+         insert into customers (id, name) values ('{import}', 'Alt GmbH');
+         insert into import_records (import_id, entity, record_id, action, version)
+              values ('{import}', 'customer', '{import}', 'created', 1);
+         insert into audit_log (customer_id, entity, entity_id, action, changes)
+              values ('{import}', 'customer', '{import}', 'imported', '[]');"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::migrate!("../migrations").run(&pool).await.unwrap();
+    let carried: Option<Uuid> = sqlx::query_scalar("select import_id from customers")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(carried, Some(import));
+    assert_eq!(
+        count(&pool, "audit_log").await,
+        0,
+        "the history shows it from the import"
+    );
+
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    let (_, trail) = app
+        .call(&admin, "customers/history", &[("customer", &import.to_string())])
+        .await;
+    assert_eq!(trail.as_array().unwrap().len(), 1, "{trail}");
+    assert_eq!(trail[0]["file_name"], "alt.csv");
+    let (status, body) = undo_latest(&app, &admin).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(count(&pool, "customers").await, 0);
+}
+
 /// External ids are stored as given, so one with a control character (PostgreSQL refuses
 /// a NUL outright) or longer than 100 characters is a row error, not a failed commit.
 #[sqlx::test(migrations = "../migrations")]
@@ -858,14 +911,15 @@ async fn an_import_with_a_deleted_record_cannot_be_undone(pool: PgPool) {
     assert_eq!(count(&pool, "customers").await, 1, "Eins GmbH stays");
 }
 
-/// 30 audit entries for customer `id`, a microsecond apart, right after the time `after` gives.
-async fn add_changes(pool: &PgPool, id: Uuid, after: &str) {
+/// `n` audit entries for customer `id`, a microsecond apart, right after the time `after` gives.
+async fn add_changes(pool: &PgPool, id: Uuid, n: i32, after: &str) {
     sqlx::query(&format!(
         "insert into audit_log (customer_id, entity, entity_id, action, at, changes)
          select $1, 'customer', $1, 'updated', ({after}) + make_interval(secs => i * 0.000001), '[]'
-           from generate_series(1, 30) i"
+           from generate_series(1, $2) i"
     ))
     .bind(id)
+    .bind(n)
     .execute(pool)
     .await
     .unwrap();
@@ -890,9 +944,10 @@ async fn the_history_pages_through_audit_rows_and_imported_records(pool: PgPool)
         .fetch_one(&pool)
         .await
         .unwrap();
-    // 30 changes, three contacts imported, 30 more changes: 64 entries in all.
-    // The first 30 a few microseconds after the customer's import, the others later.
-    add_changes(&pool, id, "select committed_at from imports").await;
+    // 30 changes a few microseconds after the customer's import, three contacts imported,
+    // 49 more changes: 83 entries, and the first page ends between the contacts' entries,
+    // which share their import's time.
+    add_changes(&pool, id, 30, "select committed_at from imports").await;
     import(
         &app,
         &admin,
@@ -901,7 +956,7 @@ async fn the_history_pages_through_audit_rows_and_imported_records(pool: PgPool)
         true,
     )
     .await;
-    add_changes(&pool, id, "select now()").await;
+    add_changes(&pool, id, 49, "select now()").await;
 
     let mut seen: Vec<Value> = Vec::new();
     let mut before: Option<String> = None;
@@ -918,18 +973,20 @@ async fn the_history_pages_through_audit_rows_and_imported_records(pool: PgPool)
         let Some(last) = page.last() else { break };
         before = Some(last["cursor"].as_str().unwrap().to_string());
         seen.extend(page);
-        assert!(seen.len() <= 64, "no entry twice");
+        assert!(seen.len() <= 83, "no entry twice");
     }
-    assert_eq!(seen.len(), 64);
+    assert_eq!(seen.len(), 83);
+    let cursors: std::collections::HashSet<&str> = seen.iter().map(|e| e["cursor"].as_str().unwrap()).collect();
+    assert_eq!(cursors.len(), 83, "every entry once");
     let kinds: Vec<String> = seen
         .iter()
         .map(|e| format!("{} {}", e["entity"].as_str().unwrap(), e["action"].as_str().unwrap()))
         .collect();
-    assert!(kinds[..30].iter().all(|k| k == "customer updated"), "{kinds:?}");
-    assert!(kinds[30..33].iter().all(|k| k == "contact imported"), "{kinds:?}");
-    assert!(kinds[33..63].iter().all(|k| k == "customer updated"), "{kinds:?}");
-    assert_eq!(kinds[63], "customer imported");
-    let mut subjects: Vec<&str> = seen[30..33].iter().map(|e| e["subject"].as_str().unwrap()).collect();
+    assert!(kinds[..49].iter().all(|k| k == "customer updated"), "{kinds:?}");
+    assert!(kinds[49..52].iter().all(|k| k == "contact imported"), "{kinds:?}");
+    assert!(kinds[52..82].iter().all(|k| k == "customer updated"), "{kinds:?}");
+    assert_eq!(kinds[82], "customer imported");
+    let mut subjects: Vec<&str> = seen[49..52].iter().map(|e| e["subject"].as_str().unwrap()).collect();
     subjects.sort();
     assert_eq!(subjects, ["A Eins", "B Zwei", "C Drei"]);
 
@@ -942,4 +999,14 @@ async fn the_history_pages_through_audit_rows_and_imported_records(pool: PgPool)
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["fields"][0]["code"], "history.cursor_invalid");
+    // A time PostgreSQL cannot compare is refused the same way, not a database error.
+    let ancient = format!("-8000000000000000000.1.{id}");
+    let (status, body) = app
+        .call(
+            &admin,
+            "customers/history",
+            &[("customer", &id.to_string()), ("before", &ancient)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }

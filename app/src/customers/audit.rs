@@ -1,6 +1,8 @@
 //! The audit trail: who changed what and when on a customer, its contacts, its billing
 //! info and its access settings. Written by every save (see `edit.rs`), shown on Overview.
 
+#[cfg(feature = "ssr")]
+use chrono::Datelike;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -50,7 +52,9 @@ impl Cursor {
 
     fn decode(s: &str) -> Option<Self> {
         let mut parts = s.splitn(3, '.');
-        let at = DateTime::from_timestamp_micros(parts.next()?.parse().ok()?)?;
+        // Only times PostgreSQL can compare (a year before 4713 BC would be its error).
+        let micros: i64 = parts.next()?.parse().ok()?;
+        let at = DateTime::from_timestamp_micros(micros).filter(|at| (1..=9999).contains(&at.year()))?;
         let id = parts.next()?.parse().ok()?;
         let entity_id = parts.next()?.parse().ok()?;
         Some(Cursor { at, id, entity_id })
@@ -85,8 +89,14 @@ pub async fn customer_history(customer: Uuid, before: Option<String>) -> Result<
         );
         let rows: Vec<Row> = sqlx::query_as(
             "select e.id, e.at, e.entity_id, u.name, e.entity, e.action,
-                    coalesce(e.subject, (select k.first_name || ' ' || k.last_name from contacts k
-                                          where e.entity = 'contact' and k.id = e.entity_id)),
+                    coalesce(e.subject,
+                             (select k.first_name || ' ' || k.last_name from contacts k
+                               where e.entity = 'contact' and k.id = e.entity_id),
+                             -- A contact an undo removed: its name as the entry kept it.
+                             (select string_agg(c ->> 'before', ' ' order by c ->> 'field')
+                                from jsonb_array_elements(e.changes) c
+                               where e.entity = 'contact' and e.action = 'import_undone'
+                                 and c ->> 'field' in ('first_name', 'last_name'))),
                     e.file_name, e.changes
                from (select a.id, a.at, a.entity_id, a.actor_id, a.entity, a.action, null::text as subject,
                             null::text as file_name, a.changes

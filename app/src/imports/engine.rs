@@ -425,11 +425,11 @@ impl Seen {
     }
 }
 
-/// The message for a write the database refused because of a unique index: someone
-/// created or changed the same records while the import ran.
+/// The message for a write the database refused because of a unique index or a foreign
+/// key: someone created, changed or deleted the same records while the import ran.
 pub fn concurrent_change(e: sqlx::Error) -> AppError {
     match &e {
-        sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") => AppError::Conflict,
+        sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("23505" | "23503")) => AppError::Conflict,
         _ => AppError::from(e),
     }
 }

@@ -28,10 +28,22 @@ pub async fn undo(pool: &PgPool, import: Uuid, actor: Option<Uuid>) -> Result<()
         Some(_) => return Err(AppError::Conflict),
     }
 
-    // Lock what the import created and changed, then check nothing changed since. Created
+    // Lock what the import created and changed (an edit saved meanwhile then waits for
+    // this transaction, and finds the record gone or restored), then check nothing changed
+    // since. Created
     // records carry the import's id and version 1, unless a later chunk of the same commit
     // changed them again (a main contact demoted): then `import_records` has their version.
     // A created record that is gone (deleted since) counts as changed too.
+    for (table, entity) in [("customers", "customer"), ("contacts", "contact")] {
+        sqlx::query(&format!(
+            "select 1 from {table} where id in
+                (select record_id from import_records where import_id = $1 and entity = '{entity}')
+              order by id for update"
+        ))
+        .bind(import)
+        .execute(&mut *tx)
+        .await?;
+    }
     let changed: i64 = sqlx::query_scalar(
         "with created_customers as (
             select c.id, c.version from customers c where c.import_id = $1 order by c.id for update),
@@ -51,7 +63,7 @@ pub async fn undo(pool: &PgPool, import: Uuid, actor: Option<Uuid>) -> Result<()
               + (select count(*) from created x
                   where x.version <> coalesce((select t.version from touched t
                                                 where t.action = 'created' and t.record_id = x.id), 1))
-              + (select created_count from imports where id = $1) - (select count(*) from created)",
+              + abs((select created_count from imports where id = $1) - (select count(*) from created))",
     )
     .bind(import)
     .fetch_one(&mut *tx)
