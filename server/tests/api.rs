@@ -225,6 +225,31 @@ async fn a_session_in_use_does_not_expire(pool: PgPool) {
     assert!(later >= first + 7.5, "expiry moved from {first} to {later}");
 }
 
+/// Saving a session whose row is gone (signed out meanwhile in another tab) leaves it
+/// gone: the store updates, it does not write the row back.
+#[sqlx::test(migrations = "../migrations")]
+async fn saving_a_deleted_session_does_not_bring_it_back(pool: PgPool) {
+    use tower_sessions::SessionStore;
+    use tower_sessions::cookie::time::{Duration, OffsetDateTime};
+    use tower_sessions::session::{Id, Record};
+
+    let store = server::web::session_store::SessionRows::new(pool);
+    let mut record = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: OffsetDateTime::now_utc() + Duration::hours(1),
+    };
+    record.data.insert("seen".into(), json!(1));
+    store.create(&mut record).await.unwrap();
+    record.data.insert("seen".into(), json!(2));
+    store.save(&record).await.unwrap();
+    let loaded = store.load(&record.id).await.unwrap().expect("saved");
+    assert_eq!(loaded.data["seen"], json!(2), "a save updates the row");
+    store.delete(&record.id).await.unwrap();
+    store.save(&record).await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_none());
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn deactivating_a_user_ends_their_session(pool: PgPool) {
     let app = TestApp::spawn(pool, &[]).await;

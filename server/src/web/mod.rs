@@ -4,6 +4,7 @@
 
 mod guards;
 mod headers;
+pub mod session_store;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,7 +29,6 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::config::Config;
 
@@ -88,7 +88,7 @@ pub fn router(config: &Config, pool: PgPool) -> Router {
         }
     };
 
-    let session_layer = SessionManagerLayer::new(PostgresStore::new(pool.clone()))
+    let session_layer = SessionManagerLayer::new(session_store::SessionRows::new(pool.clone()))
         .with_name("onboard_session")
         .with_secure(config.secure_cookies)
         .with_same_site(SameSite::Lax)

@@ -1,0 +1,60 @@
+//! Where sessions live: tower-sessions-sqlx-store's PostgreSQL store, except that saving a
+//! session whose row is gone leaves it gone.
+//!
+//! tower-sessions saves a session it loaded at the end of a request that changed it (and
+//! `guards::keep_sessions_alive` changes a signed-in session about once an hour). The
+//! store's `save` is an upsert: a request still running while the same user signs out in
+//! another tab would write the deleted row back, user and all, and the old cookie would
+//! work again. Here `save` only updates; new sessions (sign-in, a cycled id) go through
+//! `create` as before.
+
+use sqlx::PgPool;
+use tower_sessions::SessionStore;
+use tower_sessions::cookie::time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{Error, Result};
+use tower_sessions_sqlx_store::PostgresStore;
+
+#[derive(Debug, Clone)]
+pub struct SessionRows {
+    inner: PostgresStore,
+    pool: PgPool,
+}
+
+impl SessionRows {
+    pub fn new(pool: PgPool) -> Self {
+        SessionRows {
+            inner: PostgresStore::new(pool.clone()),
+            pool,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl SessionStore for SessionRows {
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        self.inner.create(record).await
+    }
+
+    async fn save(&self, record: &Record) -> Result<()> {
+        // The same encoding as the store's own (MessagePack of the whole record).
+        let data = rmp_serde::to_vec(record).map_err(|e| Error::Encode(e.to_string()))?;
+        let expiry: OffsetDateTime = record.expiry_date;
+        sqlx::query("update tower_sessions.session set data = $2, expiry_date = $3 where id = $1")
+            .bind(record.id.to_string())
+            .bind(data)
+            .bind(expiry)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| Error::Backend(e.to_string()))?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        self.inner.load(id).await
+    }
+
+    async fn delete(&self, id: &Id) -> Result<()> {
+        self.inner.delete(id).await
+    }
+}
