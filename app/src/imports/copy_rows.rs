@@ -16,10 +16,6 @@ pub struct CopyRows {
 }
 
 impl CopyRows {
-    pub fn is_empty(&self) -> bool {
-        self.rows == 0 && self.fields_in_row == 0
-    }
-
     /// A field of the current row; `None` is SQL null.
     pub fn field(&mut self, value: Option<&str>) -> &mut Self {
         if self.fields_in_row > 0 {
@@ -60,8 +56,9 @@ impl CopyRows {
         self.fields_in_row = 0;
     }
 
-    /// Sends the rows to `table (columns)`; a unique violation means someone wrote the
-    /// same keys meanwhile (a conflict, as for the other writes).
+    /// Sends the rows to `table (columns)` (nothing when there are none); a unique
+    /// violation means someone wrote the same keys meanwhile (a conflict, as for the other
+    /// writes).
     pub async fn send(self, conn: &mut PgConnection, table: &str, columns: &str) -> Result<(), AppError> {
         if self.rows == 0 {
             return Ok(());

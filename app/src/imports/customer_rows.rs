@@ -569,15 +569,13 @@ async fn write(
     new_domains: Vec<(String, Uuid)>,
 ) -> Result<(), AppError> {
     let columns = DB_COLUMNS.join(", ");
-    if !inserts.is_empty() {
-        inserts
-            .send(
-                &mut *ctx.conn,
-                "customers",
-                &format!("id, created_by, import_id, list_domains, {columns}"),
-            )
-            .await?;
-    }
+    inserts
+        .send(
+            &mut *ctx.conn,
+            "customers",
+            &format!("id, created_by, import_id, list_domains, {columns}"),
+        )
+        .await?;
     if !updates.is_empty() {
         let from = format!("jsonb_to_recordset($1) as r(id uuid, {})", record_type());
         let set = DB_COLUMNS.map(|c| format!("{c} = r.{c}")).join(", ");

@@ -382,29 +382,25 @@ async fn drive<R: Rows>(
 /// Longest external id an import takes.
 pub const EXTERNAL_ID_MAX: usize = 100;
 
-/// The problem with a row's external id, if it has one: it is a matching key from another
-/// system, stored as given (trimmed), so it is checked rather than normalised: no control
-/// characters (PostgreSQL refuses a NUL outright), at most [`EXTERNAL_ID_MAX`] characters.
+/// The problem with a row's external id, if it has one. It is a matching key from another
+/// system, stored as given (trimmed), so the domain's rules for a line of text are only
+/// checked, not applied (they would collapse inner spaces and so change the key): no
+/// control characters (PostgreSQL refuses a NUL outright), at most [`EXTERNAL_ID_MAX`]
+/// characters.
 pub fn external_id_problem(row: u64, cell: Option<&str>) -> Option<RowError> {
     let value = cell?.trim();
-    let code = if value.chars().any(char::is_control) {
-        domain::Code::ControlChars
-    } else if value.chars().count() > EXTERNAL_ID_MAX {
-        domain::Code::TooLong
-    } else {
+    if value.is_empty() {
         return None;
-    };
+    }
+    let problem = domain::text::clean_line(value, EXTERNAL_ID_MAX).err()?;
     let shown: String = value
         .chars()
         .filter(|c| !c.is_control())
         .take(EXTERNAL_ID_MAX)
         .collect();
-    let error = RowError::new(row, "external_id", &shown, code.as_str());
-    Some(if code == domain::Code::TooLong {
-        error.with("max", EXTERNAL_ID_MAX)
-    } else {
-        error
-    })
+    let mut error = RowError::new(row, "external_id", &shown, problem.code.as_str());
+    error.params = problem.params.into_iter().collect();
+    Some(error)
 }
 
 /// Keys seen in the file so far (external ids, domains, names, e-mails, record ids) and the

@@ -10,7 +10,6 @@
 
 use sqlx::PgPool;
 use tower_sessions::SessionStore;
-use tower_sessions::cookie::time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
 use tower_sessions_sqlx_store::PostgresStore;
@@ -39,11 +38,10 @@ impl SessionStore for SessionRows {
     async fn save(&self, record: &Record) -> Result<()> {
         // The same encoding as the store's own (MessagePack of the whole record).
         let data = rmp_serde::to_vec(record).map_err(|e| Error::Encode(e.to_string()))?;
-        let expiry: OffsetDateTime = record.expiry_date;
         sqlx::query("update tower_sessions.session set data = $2, expiry_date = $3 where id = $1")
             .bind(record.id.to_string())
             .bind(data)
-            .bind(expiry)
+            .bind(record.expiry_date)
             .execute(&self.pool)
             .await
             .map_err(|e| Error::Backend(e.to_string()))?;
