@@ -11,7 +11,10 @@ use std::path::Path;
 const LANGS: [&str; 3] = ["de", "es", "en"];
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../locales");
+    // Read when the script runs, not baked in when it is compiled: clones at different
+    // paths share one target dir (`scripts/env.sh`), and cargo reuses the compiled script.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("../locales");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut tables: Vec<BTreeMap<String, String>> = Vec::new();
     for lang in LANGS {
