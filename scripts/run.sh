@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
-echo "==> Building (first build: about 5 minutes on 2 cores)"
-cargo leptos build --release --precompress
+echo "==> Building (first build: about 15 minutes on 2 cores)"
+cargo leptos build --release --precompress --split
 exec "$CARGO_TARGET_DIR/release/onboard" serve

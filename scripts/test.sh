@@ -30,10 +30,11 @@ server_only=$(cargo tree -p frontend --target wasm32-unknown-unknown -e normal -
 if [[ -n "$server_only" ]]; then echo "server-only crates in the WASM build:"; echo "$server_only"; exit 1; fi
 echo "none of sqlx, tokio, axum, argon2, hyper, mio, tower-sessions"
 
-step "release build (server and WASM)"
-cargo leptos build --release --precompress
-wasm="$LEPTOS_SITE_ROOT/pkg/onboard.wasm"
-printf 'WASM size: %s bytes raw, %s bytes brotli\n' "$(stat -c %s "$wasm")" "$(stat -c %s "$wasm.br" 2>/dev/null || echo '?')"
+step "release build (server and WASM, split into lazily loaded chunks)"
+cargo leptos build --release --precompress --split
+
+step "first-load budget (every file's size; fails over 350 KB brotli)"
+scripts/wasm-budget.sh
 
 step "unit and integration tests (real PostgreSQL)"
 cargo test --release -p domain -p app -p server

@@ -2,9 +2,14 @@
 //!
 //! Why not leptos_i18n: its 0.6 build path pulls the ICU4X data exporter as a build
 //! dependency (minutes of compile on two cores), and error codes coming from the
-//! domain crate need a lookup by string at run time. The tables here add a few kB to
-//! the WASM, keys are compile-checked constants (`k::NAV_CUSTOMERS`), and the build
-//! fails when any language lacks a key.
+//! domain crate need a lookup by string at run time. Keys are compile-checked constants
+//! (`k::NAV_CUSTOMERS`), and the build fails when any language lacks a key.
+//!
+//! The server holds the tables of all three languages. The browser holds none of them:
+//! they were a tenth of the first load (all languages, in every visitor's WASM). The
+//! page carries its own language's table instead ([`page_table_json`], written into the
+//! head by the shell), which the WASM reads once; the page and the WASM then speak the
+//! same language by construction, and switching the language reloads the page.
 
 use domain::Locale;
 use leptos::prelude::*;
@@ -18,20 +23,87 @@ pub struct Key(usize);
 impl Key {
     /// Looks a key up by its dotted name, e.g. an error code such as `iban.checksum`.
     pub fn from_name(name: &str) -> Option<Key> {
-        KEYS.binary_search(&name).ok().map(Key)
+        names().binary_search(&name).ok().map(Key)
     }
 
     pub fn name(self) -> &'static str {
-        KEYS[self.0]
+        names().get(self.0).copied().unwrap_or("")
     }
 }
 
-/// The message for `key` in `locale`.
+/// The message for `key` in `locale`. In the browser, the page's language (the only one
+/// it has; a page never shows another).
 pub fn text(locale: Locale, key: Key) -> &'static str {
-    match locale {
-        Locale::De => DE[key.0],
-        Locale::Es => ES[key.0],
-        Locale::En => EN[key.0],
+    #[cfg(not(feature = "hydrate"))]
+    {
+        match locale {
+            Locale::De => DE[key.0],
+            Locale::Es => ES[key.0],
+            Locale::En => EN[key.0],
+        }
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = locale;
+        browser::table().texts.get(key.0).copied().unwrap_or("")
+    }
+}
+
+fn names() -> &'static [&'static str] {
+    #[cfg(not(feature = "hydrate"))]
+    {
+        &KEYS
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        &browser::table().names
+    }
+}
+
+/// The table of `locale` as the page carries it: `[[name, text], …]` in key order, safe
+/// inside `<script type="application/json">`.
+#[cfg(not(feature = "hydrate"))]
+pub fn page_table_json(locale: Locale) -> String {
+    let table = match locale {
+        Locale::De => &DE,
+        Locale::Es => &ES,
+        Locale::En => &EN,
+    };
+    let pairs: Vec<(&str, &str)> = KEYS.iter().copied().zip(table.iter().copied()).collect();
+    serde_json::to_string(&pairs)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+}
+
+/// The id of the page's table element.
+pub const PAGE_TABLE_ID: &str = "onboard-i18n";
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use std::sync::OnceLock;
+
+    pub struct Table {
+        pub names: Vec<&'static str>,
+        pub texts: Vec<&'static str>,
+    }
+
+    static TABLE: OnceLock<Table> = OnceLock::new();
+
+    /// Read once from the page; the strings live as long as the page.
+    pub fn table() -> &'static Table {
+        TABLE.get_or_init(|| {
+            let json = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(super::PAGE_TABLE_ID))
+                .and_then(|e| e.text_content())
+                .unwrap_or_default();
+            let pairs: Vec<(String, String)> = serde_json::from_str(&json).unwrap_or_default();
+            let (names, texts) = pairs
+                .into_iter()
+                .map(|(n, t)| -> (&'static str, &'static str) { (n.leak(), t.leak()) })
+                .unzip();
+            Table { names, texts }
+        })
     }
 }
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod imports;
+pub mod routes;
 pub mod settings;
 pub mod shell;
 pub mod users;
@@ -18,23 +19,37 @@ pub mod users;
 pub mod server;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment, WildcardSegment, path};
+use leptos_router::{Lazy, SsrMode, StaticSegment, WildcardSegment, path};
 
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_page_csp(&options);
+    let locale = shell::request_locale();
+    let pwa_texts = shell::pwa::PwaTexts::new(locale).json();
+    #[cfg(feature = "ssr")]
+    let i18n_table = i18n::page_table_json(locale);
+    #[cfg(not(feature = "ssr"))]
+    let i18n_table = String::new();
     view! {
         <!DOCTYPE html>
-        <html lang=shell::request_locale().tag()>
+        <html lang=locale.tag()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#1d4ed8" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/apple-touch-icon.png" />
+                // The installable app's page side (service worker, outbox); data, not code:
+                <script type="application/json" id="onboard-pwa" inner_html=pwa_texts></script>
+                // The page language's messages, for the WASM (which carries none).
+                <script type="application/json" id=i18n::PAGE_TABLE_ID inner_html=i18n_table></script>
+                <script type="module" src="/pwa.js"></script>
+                // the CSS by its hashed name (from the build's hash file)
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -90,22 +105,22 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/onboard.css" />
         <Title formatter=|title: String| if title.is_empty() { "Onboard".to_string() } else { format!("{title} · Onboard") } />
         <Router>
             <shell::ShellContext>
             <Routes fallback=|| view! { <shell::NotFound /> }>
                 <Route path=path!("/login") view=auth::LoginPage ssr=ASYNC />
-                <Route path=path!("/setup") view=auth::SetupPage ssr=ASYNC />
+                <Route path=path!("/offline") view=shell::OfflinePage ssr=ASYNC />
+                <Route path=path!("/setup") view={Lazy::<routes::SetupRoute>::new()} ssr=ASYNC />
                 <ParentRoute path=StaticSegment("") view=shell::Layout ssr=ASYNC>
                     <Route path=StaticSegment("") view=shell::HomePage ssr=ASYNC />
                     <Route path=path!("/customers") view=customers::CustomersPage ssr=ASYNC />
-                    <Route path=path!("/customers/new") view=customers::NewCustomerPage ssr=ASYNC />
-                    <Route path=path!("/customers/:id/:tab?") view=customers::CustomerPage ssr=ASYNC />
-                    <Route path=path!("/settings/users") view=users::UsersPage ssr=ASYNC />
-                    <Route path=path!("/settings/slas") view=settings::SlasPage ssr=ASYNC />
-                    <Route path=path!("/settings/alert-profiles") view=settings::AlertProfilesPage ssr=ASYNC />
-                    <Route path=path!("/settings/import") view=imports::ImportPage ssr=ASYNC />
+                    <Route path=path!("/customers/new") view={Lazy::<routes::NewCustomerRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/customers/:id/:tab?") view={Lazy::<routes::CustomerRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/settings/users") view={Lazy::<routes::UsersRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/settings/slas") view={Lazy::<routes::SlasRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/settings/alert-profiles") view={Lazy::<routes::AlertProfilesRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/settings/import") view={Lazy::<routes::ImportRoute>::new()} ssr=ASYNC />
                     <Route path=WildcardSegment("any") view=shell::NotFound ssr=ASYNC />
                 </ParentRoute>
             </Routes>

@@ -127,7 +127,7 @@ impl Domain {
         }
         let s = s.strip_suffix('.').unwrap_or(s);
         // STD3 rules, hyphen checks and DNS lengths (253 total, 63 per label) included.
-        let ascii = idna::domain_to_ascii_strict(s).map_err(|_| FieldError::new(Code::DomainFormat))?;
+        let ascii = to_ascii(s).ok_or_else(|| FieldError::new(Code::DomainFormat))?;
         let Some((_, tld)) = ascii.rsplit_once('.') else {
             return Err(FieldError::new(Code::DomainPublicSuffix));
         };
@@ -143,8 +143,62 @@ impl Domain {
 
     /// The Unicode form for display (`müller-it.de`); the stored form stays ASCII.
     pub fn to_unicode(&self) -> String {
-        idna::domain_to_unicode(&self.0).0
+        to_unicode(&self.0)
     }
+}
+
+/// UTS 46 to ASCII with the strict (STD3, hyphen, DNS length) rules. On the server the
+/// `idna` crate does it; in the browser its mapping tables would be most of the domain
+/// crate's share of the WASM, so the browser's own URL parser (which implements UTS 46)
+/// maps the name and the strict rules are checked here on its ASCII result. The server
+/// checks every submission again with the full implementation.
+#[cfg(not(target_arch = "wasm32"))]
+fn to_ascii(s: &str) -> Option<String> {
+    idna::domain_to_ascii_strict(s).ok()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn to_ascii(s: &str) -> Option<String> {
+    // A space, `%` or other character a URL host may not hold makes the parser throw.
+    if s.is_empty() || s.contains(|c: char| c.is_whitespace() || c == '%' || c == '\\') {
+        return None;
+    }
+    let url = web_sys::Url::new(&format!("http://{s}/")).ok()?;
+    let host = url.hostname();
+    strict_ascii(&host).then_some(host)
+}
+
+/// The STD3 and DNS rules `domain_to_ascii_strict` applies, on an already mapped name.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+fn strict_ascii(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            let b = label.as_bytes();
+            !b.is_empty()
+                && b.len() <= 63
+                && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+                && b[0] != b'-'
+                && b[b.len() - 1] != b'-'
+                // `ab--` in the third and fourth place is reserved for `xn--` (punycode)
+                && (b.len() < 4 || &b[2..4] != b"--" || label.starts_with("xn--"))
+                && (!label.starts_with("xn--") || idna::punycode::decode(&label[4..]).is_some())
+        })
+}
+
+/// The Unicode form of a stored (valid ASCII) domain: only its `xn--` labels change, so
+/// decoding them is all `domain_to_unicode` would do, and needs none of its tables.
+fn to_unicode(ascii: &str) -> String {
+    ascii
+        .split('.')
+        .map(|label| {
+            label
+                .strip_prefix("xn--")
+                .and_then(idna::punycode::decode_to_string)
+                .unwrap_or_else(|| label.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 string_value!(Domain);
@@ -171,6 +225,23 @@ mod tests {
             assert_eq!(d.as_str(), ascii);
         }
         assert_eq!(Domain::parse("müller-it.de").unwrap().to_unicode(), "müller-it.de");
+    }
+
+    #[test]
+    fn the_browser_rules_agree_with_the_strict_mapping() {
+        // What the browser path checks on the URL parser's output must accept every
+        // name the idna crate accepts and refuse the ASCII names it refuses.
+        for ok in ["xn--mller-it-65a.de", "acme.co.uk", "a-b.example", "x1.de"] {
+            assert!(strict_ascii(ok), "{ok}");
+            assert_eq!(to_ascii(ok).as_deref(), Some(ok));
+        }
+        for bad in ["-a.de", "a-.de", "ab--c.de", "a_b.de", "a..de", ".de", "xn--zz--.de"] {
+            assert!(!strict_ascii(bad), "{bad}");
+            assert_eq!(to_ascii(bad), None, "{bad}");
+        }
+        assert!(!strict_ascii(&format!("{}.de", "a".repeat(64))));
+        assert_eq!(to_unicode("xn--mller-it-65a.xn--mnchen-3ya.de"), "müller-it.münchen.de");
+        assert_eq!(to_unicode("acme.de"), "acme.de");
     }
 
     #[test]

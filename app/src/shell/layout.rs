@@ -37,6 +37,14 @@ pub fn Layout() -> impl IntoView {
 fn Header(user: UserInfo) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     super::load_page_after(logout, || "/login?signed_out=1".to_string());
+    // The outbox sends this user's offline submissions; the wizard is kept for offline use.
+    let (id, can_create) = (user.id, user.can(Permission::CreateCustomer));
+    Effect::new(move |_| {
+        super::pwa::set_user(Some(id));
+        if can_create {
+            super::pwa::keep_for_offline("/customers/new");
+        }
+    });
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Onboard"</a>

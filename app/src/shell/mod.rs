@@ -5,11 +5,14 @@ mod home;
 mod language;
 mod layout;
 mod not_found;
+mod offline;
+pub mod pwa;
 
 pub use home::HomePage;
 pub use language::{LanguageSwitcher, SetLocale};
 pub use layout::Layout;
 pub use not_found::NotFound;
+pub use offline::{OFFLINE_MARKER, OfflinePage};
 
 use chrono::{DateTime, Utc};
 use domain::Locale;
@@ -130,10 +133,14 @@ pub fn role_label(role: Role) -> &'static str {
 /// An instant (stored in UTC) as the user reads it: the date in their locale's format
 /// and the time, marked UTC so nobody mistakes it for local time.
 pub fn format_instant(at: DateTime<Utc>, locale: Locale) -> String {
+    use chrono::Timelike;
+    // Not `at.format("%H:%M")`: chrono's format-string machinery would be linked into the
+    // first load for this one use.
     format!(
-        "{} {} UTC",
+        "{} {:02}:{:02} UTC",
         domain::format::format_date(at.date_naive(), locale),
-        at.format("%H:%M")
+        at.hour(),
+        at.minute()
     )
 }
 

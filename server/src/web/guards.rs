@@ -99,15 +99,18 @@ pub async fn keep_sessions_alive(
 /// function), and static assets.
 fn is_public(path: &str) -> bool {
     const PREFIXES: [&str; 4] = ["/api/", "/pkg/", "/login", "/setup"];
-    const EXACT: [&str; 6] = [
+    const EXACT: [&str; 7] = [
         "/healthz",
         "/readyz",
         "/favicon.ico",
-        "/icon.svg",
         "/manifest.webmanifest",
         "/robots.txt",
+        "/sw.js",
+        "/offline",
     ];
-    PREFIXES.iter().any(|p| path.starts_with(p)) || EXACT.contains(&path)
+    PREFIXES.iter().any(|p| path.starts_with(p))
+        || EXACT.contains(&path)
+        || super::PUBLIC_FILES.iter().any(|f| path.strip_prefix('/') == Some(f))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 mod guards;
 mod headers;
+mod pwa;
 pub mod session_store;
 
 use std::sync::Arc;
@@ -59,6 +60,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(config.site_root.clone())
         .site_pkg_dir(std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into()))
         .site_addr(config.site_addr)
+        .hash_files(hashed_build())
         .env(
             if std::env::var("LEPTOS_ENV").is_ok_and(|e| e.eq_ignore_ascii_case("dev")) {
                 Env::DEV
@@ -67,6 +69,15 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
             },
         )
         .build()
+}
+
+/// Whether the site was built with hashed file names: cargo-leptos then writes `hash.txt`
+/// (the names' hashes) next to the server binary, where Leptos looks for it.
+fn hashed_build() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|file| file.exists())
 }
 
 pub fn router(config: &Config, pool: PgPool) -> Router {
@@ -135,11 +146,37 @@ fn static_files(site_root: &str) -> Router<ServerState> {
     let root = std::path::Path::new(site_root);
     let pkg = ServeDir::new(root.join("pkg")).precompressed_br().precompressed_gzip();
     let file = |name: &str| ServeFile::new(root.join(name)).precompressed_br().precompressed_gzip();
-    Router::new()
+    let worker = pwa::ServiceWorker::load(site_root);
+    let hashed = hashed_build();
+    let mut files = Router::new()
         .nest_service("/pkg", pkg)
-        .route_service("/icon.svg", file("icon.svg"))
-        .route_service("/manifest.webmanifest", file("manifest.webmanifest"))
+        .route("/sw.js", get(move || async move { worker.response() }))
+        .route(
+            "/manifest.webmanifest",
+            get(|headers: axum::http::HeaderMap| async move { pwa::manifest(&headers) }),
+        );
+    for name in PUBLIC_FILES {
+        files = files.route_service(&format!("/{name}"), file(name));
+    }
+    files.layer(axum::middleware::from_fn(
+        move |req: Request<Body>, next: Next| async move {
+            let value = pwa::cache_control(req.uri().path(), hashed);
+            let mut res = next.run(req).await;
+            res.headers_mut().entry(header::CACHE_CONTROL).or_insert(value);
+            res
+        },
+    ))
 }
+
+/// The files of `public/` (copied into the site root by the build) served by name.
+pub const PUBLIC_FILES: [&str; 6] = [
+    "icon.svg",
+    "icon-192.png",
+    "icon-512.png",
+    "icon-maskable-512.png",
+    "apple-touch-icon.png",
+    "pwa.js",
+];
 
 /// Server functions are routed by `leptos_routes_with_context` (one route each); what
 /// reaches this wildcard names no function.

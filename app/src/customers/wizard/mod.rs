@@ -6,6 +6,8 @@
 mod contact_step;
 mod contract_step;
 mod customer_step;
+mod draft_storage;
+mod offline;
 pub(crate) mod sla_step;
 mod summary;
 
@@ -120,7 +122,65 @@ fn WizardView(user_id: Uuid) -> impl IntoView {
     let general_error = RwSignal::new(None::<AppError>);
     let submit =
         Action::new(move |(draft, key): &(NewCustomerDraft, Uuid)| super::create_customer(draft.clone(), *key));
+    // Saved on this device instead of sent: the customer's name, for the notice.
+    let queued = RwSignal::new(None::<String>);
+    let start_over = move || {
+        draft_storage::clear(user_id);
+        state.set(Wizard {
+            key: draft_storage::new_key(),
+            ..Wizard::default()
+        });
+        ctx.touched.set(HashSet::new());
+        ctx.server.set(Vec::new());
+        ctx.attempted.set(false);
+        restored.set(false);
+    };
+    let queue = move |(draft, key): (NewCustomerDraft, Uuid)| {
+        leptos::task::spawn_local(async move {
+            match offline::queue(user_id, draft, key).await {
+                Ok(name) => {
+                    start_over();
+                    queued.set(Some(name));
+                    state.update(|w| w.step = 0);
+                    focus_heading();
+                }
+                Err(()) => general_error.set(Some(AppError::Transport {
+                    message: t(k::WIZARD_QUEUED_FAILED).to_string(),
+                })),
+            }
+        });
+    };
+    let reopened_notice = RwSignal::new(false);
+    let reopen = Callback::new(move |r: offline::Reopened| {
+        ctx.touched.set(HashSet::new());
+        queued.set(None);
+        general_error.set(None);
+        reopened_notice.set(true);
+        let mut wizard = r.wizard;
+        match r.error {
+            Some(AppError::Validation { fields }) => {
+                wizard.step = fields
+                    .iter()
+                    .filter_map(|f| NewCustomerDraft::step_of(&f.field))
+                    .map(step_index)
+                    .min()
+                    .unwrap_or(SUMMARY);
+                ctx.server.set(fields);
+                ctx.attempted.set(true);
+            }
+            other => {
+                wizard.step = SUMMARY;
+                ctx.server.set(Vec::new());
+                general_error.set(other);
+            }
+        }
+        state.set(wizard);
+        focus_heading();
+    });
     Effect::new(move |_| match submit.value().get() {
+        Some(Err(e)) if offline::should_queue(Some(&Err(e.clone()))) => {
+            queue(state.with_untracked(|w| (w.draft.clone(), w.key)));
+        }
         Some(Ok(id)) => {
             draft_storage::clear(user_id);
             go_to(&format!("/customers/{id}"));
@@ -157,17 +217,17 @@ fn WizardView(user_id: Uuid) -> impl IntoView {
     let create = move || {
         let (draft, key) = state.with_untracked(|w| (w.draft.clone(), w.key));
         general_error.set(None);
-        submit.dispatch((draft, key));
+        queued.set(None);
+        if offline::should_queue(None) {
+            queue((draft, key));
+        } else {
+            submit.dispatch((draft, key));
+        }
     };
     let discard = move |_| {
-        draft_storage::clear(user_id);
-        state.set(Wizard {
-            key: draft_storage::new_key(),
-            ..Wizard::default()
-        });
-        ctx.touched.set(HashSet::new());
-        ctx.server.set(Vec::new());
-        restored.set(false);
+        start_over();
+        queued.set(None);
+        reopened_notice.set(false);
         go(0);
     };
 
@@ -180,6 +240,16 @@ fn WizardView(user_id: Uuid) -> impl IntoView {
         <Show when=move || restored.get()>
             <p class="notice" role="status">{t(k::WIZARD_RESTORED)}</p>
         </Show>
+        <Show when=move || reopened_notice.get()>
+            <p class="notice" role="status">{t(k::WIZARD_REFUSED_REOPENED)}</p>
+        </Show>
+        {move || queued.get().map(|name| view! {
+            <div class="notice success queued" role="status">
+                <strong>{t(k::WIZARD_QUEUED_TITLE)}</strong>
+                <p>{crate::i18n::text_with(locale, k::WIZARD_QUEUED_TEXT, &[("name", &name)])}</p>
+            </div>
+        })}
+        <offline::RefusedList user=user_id open=reopen />
         <StepIndicator state=state go=Callback::new(go) />
         <form
             class="wizard card"
@@ -362,59 +432,6 @@ fn focus_selector(selector: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = selector;
-}
-
-/// The draft in localStorage, one per user per browser. gloo-storage panics during SSR,
-/// so every call sits in a browser-only effect.
-mod draft_storage {
-    use super::*;
-
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    fn storage_key(user: Uuid) -> String {
-        format!("onboard.new-customer-draft.{user}")
-    }
-
-    pub use crate::forms::new_idempotency_key as new_key;
-
-    /// Restores the user's draft once the page runs in the browser, then saves every change.
-    pub fn keep(state: RwSignal<Wizard>, user: Uuid, restored: RwSignal<bool>, loaded: RwSignal<bool>) {
-        #[cfg(feature = "hydrate")]
-        {
-            use gloo_storage::Storage;
-            Effect::new(move |_| {
-                let saved: Option<Wizard> = gloo_storage::LocalStorage::get(storage_key(user)).ok();
-                match saved {
-                    Some(w) if w.key != Uuid::nil() => {
-                        restored.set(w.draft != NewCustomerDraft::default() || w.step > 0);
-                        state.set(w);
-                    }
-                    _ => state.update(|w| w.key = new_key()),
-                }
-                loaded.set(true);
-            });
-            let save = move |w: &Wizard| {
-                if loaded.get_untracked() && w.key != Uuid::nil() {
-                    let _ = gloo_storage::LocalStorage::set(storage_key(user), w);
-                }
-            };
-            Effect::new(move |_| state.with(save));
-            // A reload or a closed tab right after a keystroke: save before the page goes.
-            let listener = window_event_listener(leptos::ev::pagehide, move |_| state.with_untracked(save));
-            on_cleanup(move || listener.remove());
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (state, user, restored, loaded);
-    }
-
-    pub fn clear(user: Uuid) {
-        #[cfg(feature = "hydrate")]
-        {
-            use gloo_storage::Storage;
-            gloo_storage::LocalStorage::delete(storage_key(user));
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = user;
-    }
 }
 
 /// The label of a stored choice value, e.g. `("billing_cycle", "monthly")` → "Monthly".

@@ -1,0 +1,112 @@
+//! The pages whose code the browser loads on demand.
+//!
+//! Built with `cargo leptos build --split`, the view of each route below is cut out of the
+//! main WASM into chunks of its own (`#[lazy_route]`), which the router fetches when the
+//! route is first shown — on a direct load before hydrating it, so a hard refresh works as
+//! any other load. Code two chunks share goes into a shared chunk. Only the sign-in page,
+//! the shell, home and the customer list stay in the first load. A new page is added here,
+//! not to the main bundle.
+//!
+//! Without `--split` (the server, tests, a plain build) these are ordinary views.
+
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
+/// `/setup`: the first admin (once per installation).
+pub struct SetupRoute;
+
+#[lazy_route]
+impl LazyRoute for SetupRoute {
+    fn data() -> Self {
+        SetupRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::auth::SetupPage /> }.into_any()
+    }
+}
+
+/// `/customers/new`: the new-customer wizard (precached by the service worker, so it
+/// opens offline).
+pub struct NewCustomerRoute;
+
+#[lazy_route]
+impl LazyRoute for NewCustomerRoute {
+    fn data() -> Self {
+        NewCustomerRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::customers::NewCustomerPage /> }.into_any()
+    }
+}
+
+/// `/customers/:id/:tab?`: the customer page and its tabs.
+pub struct CustomerRoute;
+
+#[lazy_route]
+impl LazyRoute for CustomerRoute {
+    fn data() -> Self {
+        CustomerRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::customers::CustomerPage /> }.into_any()
+    }
+}
+
+/// `/settings/users`.
+pub struct UsersRoute;
+
+#[lazy_route]
+impl LazyRoute for UsersRoute {
+    fn data() -> Self {
+        UsersRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::users::UsersPage /> }.into_any()
+    }
+}
+
+/// `/settings/slas`.
+pub struct SlasRoute;
+
+#[lazy_route]
+impl LazyRoute for SlasRoute {
+    fn data() -> Self {
+        SlasRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::settings::SlasPage /> }.into_any()
+    }
+}
+
+/// `/settings/alert-profiles`.
+pub struct AlertProfilesRoute;
+
+#[lazy_route]
+impl LazyRoute for AlertProfilesRoute {
+    fn data() -> Self {
+        AlertProfilesRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::settings::AlertProfilesPage /> }.into_any()
+    }
+}
+
+/// `/settings/import`.
+pub struct ImportRoute;
+
+#[lazy_route]
+impl LazyRoute for ImportRoute {
+    fn data() -> Self {
+        ImportRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::imports::ImportPage /> }.into_any()
+    }
+}
