@@ -22,20 +22,23 @@ if ! command -v twiggy >/dev/null; then
   echo "Installing twiggy (crates.io, about 2 minutes)"
   cargo install twiggy --locked
 fi
-# The linked module before wasm-split and wasm-opt, with its function names: what each
-# crate and function weighs, and what keeps it alive.
-unsplit="$CARGO_TARGET_DIR/front/wasm32-unknown-unknown/wasm-release/frontend.wasm"
-[[ -f "$unsplit" ]] || unsplit=$(find "$CARGO_TARGET_DIR" -path '*wasm32-unknown-unknown/wasm-release/frontend.wasm' | head -1)
-printf '\n== twiggy top %s (%s, before splitting and wasm-opt)\n' "$top" "$unsplit"
+# The main module as wasm-split leaves it (the first load), before wasm-bindgen and
+# wasm-opt, with its function names: what each crate and function weighs in it.
+unsplit="$CARGO_TARGET_DIR/front/wasm32-unknown-unknown/wasm-release/frontend_split.wasm"
+[[ -f "$unsplit" ]] || unsplit=$(find "$CARGO_TARGET_DIR" -path '*wasm32-unknown-unknown/wasm-release/frontend_split.wasm' | head -1)
+printf '\n== twiggy top %s (%s: the main module, before wasm-bindgen and wasm-opt)\n' "$top" "$unsplit"
 twiggy top -n "$top" "$unsplit"
 printf '\n== twiggy dominators (depth 3, largest 30)\n'
 twiggy dominators -d 3 -r 30 "$unsplit"
-printf '\n== by crate (sum of twiggy top, retained size approximated by shallow size)\n'
+printf '\n== by crate (shallow sizes of the code and data that reach the browser)\n'
 twiggy top -n 100000 --format csv "$unsplit" | python3 -c '
 import csv, re, sys, collections
 sizes = collections.Counter()
 for row in csv.DictReader(sys.stdin):
     name = row["Name"]
+    # custom sections and wasm-bindgen's describe functions do not reach the browser
+    if "section" in name or "__wbindgen_describe" in name:
+        continue
     m = re.search(r"([a-z_][a-z0-9_]*)::", name)
     key = m.group(1) if m else ("data" if name.startswith("data[") else "other")
     sizes[key] += int(row["ShallowSize"])

@@ -63,9 +63,9 @@ const PAGES = [
   ["import", "/settings/import"],
 ] as const;
 
-test("every page loads by direct URL and after a hard refresh; screenshots at 768×1024", async ({ page }, testInfo) => {
+test("every page loads by direct URL and after a hard refresh; screenshots at 768×1024 and 1024×768", async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
   const errors = watchConsole(page);
-  await page.setViewportSize({ width: 768, height: 1024 });
   await signIn(page, testInfo);
   await expect(page.getByRole("heading", { name: "Welcome, Ada Admin" })).toBeVisible();
   // a customer, for the customer page
@@ -77,23 +77,26 @@ test("every page loads by direct URL and after a hard refresh; screenshots at 76
   expect(created.status()).toBe(200);
   const id = await created.json();
   const pages: (readonly [string, string])[] = [...PAGES, ["customer", `/customers/${id}`], ["customer-contacts", `/customers/${id}/contacts`]];
-  for (const [name, url] of pages) {
-    await page.goto(url);
-    await ready(page, testInfo);
-    await expect(page.locator("main h1").first()).toBeVisible();
-    // a hard refresh (bypassing the HTTP cache) hydrates again
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send("Page.reload", { ignoreCache: true });
-    await page.waitForLoadState("load");
-    await ready(page, testInfo);
-    await expect(page.locator("main h1").first()).toBeVisible();
-    await cdp.detach();
-    // no horizontal scrolling at tablet width
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
-    const shot = testInfo.outputPath(`tablet-${name}.png`);
-    await page.screenshot({ path: shot, fullPage: true });
-    await testInfo.attach(`tablet-${name}`, { path: shot, contentType: "image/png" });
+  for (const [size, viewport] of [["768x1024", { width: 768, height: 1024 }], ["1024x768", { width: 1024, height: 768 }]] as const) {
+    await page.setViewportSize(viewport);
+    for (const [name, url] of pages) {
+      await page.goto(url);
+      await ready(page, testInfo);
+      await expect(page.locator("main h1").first()).toBeVisible();
+      // a hard refresh (bypassing the HTTP cache) hydrates again
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send("Page.reload", { ignoreCache: true });
+      await page.waitForLoadState("load");
+      await ready(page, testInfo);
+      await expect(page.locator("main h1").first()).toBeVisible();
+      await cdp.detach();
+      // no horizontal scrolling at tablet width
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${name} scrolls sideways at ${size}`).toBeLessThanOrEqual(0);
+      const shot = testInfo.outputPath(`tablet-${size}-${name}.png`);
+      await page.screenshot({ path: shot, fullPage: true });
+      await testInfo.attach(`tablet-${size}-${name}`, { path: shot, contentType: "image/png" });
+    }
   }
   expect(errors).toEqual([]);
 });
