@@ -61,18 +61,25 @@ fn names() -> &'static [&'static str] {
 }
 
 /// The table of `locale` as the page carries it: `[[name, text], …]` in key order, safe
-/// inside `<script type="application/json">`.
+/// inside `<script type="application/json">`. Built once per language, not per page.
 #[cfg(not(feature = "hydrate"))]
-pub fn page_table_json(locale: Locale) -> String {
-    let table = match locale {
-        Locale::De => &DE,
-        Locale::Es => &ES,
-        Locale::En => &EN,
+pub fn page_table_json(locale: Locale) -> &'static str {
+    use std::sync::OnceLock;
+    static JSON: [OnceLock<String>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let (slot, table) = match locale {
+        Locale::De => (&JSON[0], &DE),
+        Locale::Es => (&JSON[1], &ES),
+        Locale::En => (&JSON[2], &EN),
     };
-    let pairs: Vec<(&str, &str)> = KEYS.iter().copied().zip(table.iter().copied()).collect();
-    serde_json::to_string(&pairs)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
+    slot.get_or_init(|| {
+        let pairs: Vec<(&str, &str)> = KEYS.iter().copied().zip(table.iter().copied()).collect();
+        script_json(&pairs)
+    })
+}
+
+/// `value` as JSON that is safe inside `<script type="application/json">` (no `</script>`).
+pub fn script_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default().replace('<', "\\u003c")
 }
 
 /// The id of the page's table element.

@@ -32,7 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     let i18n_table = i18n::page_table_json(locale);
     #[cfg(not(feature = "ssr"))]
-    let i18n_table = String::new();
+    let i18n_table = "";
     view! {
         <!DOCTYPE html>
         <html lang=locale.tag()>

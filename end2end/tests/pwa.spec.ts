@@ -215,8 +215,8 @@ test.describe("installable app", () => {
         }
         return urls;
       });
-    // only the build's files and the public offline page
-    const personal = (urls: string[]) => urls.filter((u) => !u.startsWith("/pkg/") && !/^\/(pwa\.js|icon[-\w.]*|offline)$/.test(u));
+    // only the build's files, the public icons and pwa.js, and the public offline page
+    const personal = (urls: string[]) => urls.filter((u) => !u.startsWith("/pkg/") && !/^\/(pwa\.js|icon[-\w.]*|apple-touch-icon\.png|offline)$/.test(u));
     await expect.poll(async () => personal(await cachedUrls()), { timeout: 10_000 }).toEqual([]);
     const urls = await cachedUrls();
     expect(urls.some((u) => u.startsWith("/pkg/"))).toBeTruthy();

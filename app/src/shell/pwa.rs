@@ -31,7 +31,7 @@ impl PwaTexts {
 
     /// As JSON that is safe inside `<script type="application/json">`.
     pub fn json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default().replace('<', "\\u003c")
+        crate::i18n::script_json(self)
     }
 }
 

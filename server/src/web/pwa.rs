@@ -14,15 +14,6 @@ pub struct ServiceWorker {
     script: Option<String>,
 }
 
-/// Files of the site root, besides `/pkg`, that the worker precaches.
-const PRECACHED_FILES: [&str; 5] = [
-    "/pwa.js",
-    "/icon.svg",
-    "/icon-192.png",
-    "/icon-512.png",
-    "/icon-maskable-512.png",
-];
-
 impl ServiceWorker {
     /// Reads `sw.js` and lists every file under `pkg/` (the hashed WASM, JS, CSS and
     /// split chunks; not their precompressed copies, which the server picks by itself,
@@ -48,12 +39,11 @@ impl ServiceWorker {
         let mut hasher = std::hash::DefaultHasher::new();
         files.hash(&mut hasher);
         template.hash(&mut hasher);
-        for file in PRECACHED_FILES {
-            std::fs::read(root.join(file.trim_start_matches('/')))
-                .unwrap_or_default()
-                .hash(&mut hasher);
+        // the site root's own files (icons, pwa.js), besides `/pkg`
+        for file in super::PUBLIC_FILES {
+            std::fs::read(root.join(file)).unwrap_or_default().hash(&mut hasher);
         }
-        files.extend(PRECACHED_FILES.iter().map(|s| s.to_string()));
+        files.extend(super::PUBLIC_FILES.iter().map(|f| format!("/{f}")));
         let build = serde_json::json!({ "version": format!("{:016x}", hasher.finish()), "precache": files });
         let script = template
             .lines()

@@ -75,6 +75,15 @@ fn step_index(step: WizardStep) -> usize {
     STEPS.iter().position(|(s, _)| *s == step).unwrap_or(0)
 }
 
+/// The first step that holds a field the server complained about.
+fn first_step_with(fields: &[crate::error::FieldProblem]) -> Option<usize> {
+    fields
+        .iter()
+        .filter_map(|f| NewCustomerDraft::step_of(&f.field))
+        .map(step_index)
+        .min()
+}
+
 #[component]
 pub fn NewCustomerPage() -> impl IntoView {
     let user = use_user();
@@ -159,12 +168,7 @@ fn WizardView(user_id: Uuid) -> impl IntoView {
         let mut wizard = r.wizard;
         match r.error {
             Some(AppError::Validation { fields }) => {
-                wizard.step = fields
-                    .iter()
-                    .filter_map(|f| NewCustomerDraft::step_of(&f.field))
-                    .map(step_index)
-                    .min()
-                    .unwrap_or(SUMMARY);
+                wizard.step = first_step_with(&fields).unwrap_or(SUMMARY);
                 ctx.server.set(fields);
                 ctx.attempted.set(true);
             }
@@ -178,7 +182,7 @@ fn WizardView(user_id: Uuid) -> impl IntoView {
         focus_heading();
     });
     Effect::new(move |_| match submit.value().get() {
-        Some(Err(e)) if offline::should_queue(Some(&Err(e.clone()))) => {
+        Some(Err(e)) if offline::unanswered(&e) => {
             queue(state.with_untracked(|w| (w.draft.clone(), w.key)));
         }
         Some(Ok(id)) => {
@@ -186,11 +190,7 @@ fn WizardView(user_id: Uuid) -> impl IntoView {
             go_to(&format!("/customers/{id}"));
         }
         Some(Err(AppError::Validation { fields })) => {
-            let first = fields
-                .iter()
-                .filter_map(|f| NewCustomerDraft::step_of(&f.field))
-                .map(step_index)
-                .min();
+            let first = first_step_with(&fields);
             ctx.server.set(fields);
             ctx.attempted.set(true);
             state.update(|w| w.step = first.unwrap_or(w.step));
@@ -218,7 +218,7 @@ fn WizardView(user_id: Uuid) -> impl IntoView {
         let (draft, key) = state.with_untracked(|w| (w.draft.clone(), w.key));
         general_error.set(None);
         queued.set(None);
-        if offline::should_queue(None) {
+        if offline::offline() {
             queue((draft, key));
         } else {
             submit.dispatch((draft, key));

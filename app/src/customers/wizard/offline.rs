@@ -22,15 +22,16 @@ struct CreateBody {
     idempotency_key: Uuid,
 }
 
-/// What the wizard does with a submission now: send it, or keep it on the device.
-pub fn should_queue(result: Option<&Result<Uuid, AppError>>) -> bool {
-    match result {
-        None => !pwa::online(),
-        // No answer came back (offline, or the connection dropped mid-request): the server
-        // may or may not have it; the replay with the same key settles which.
-        Some(Err(AppError::Transport { .. })) => true,
-        _ => false,
-    }
+/// Whether a submission should go to the device's outbox instead of the network.
+pub fn offline() -> bool {
+    !pwa::online()
+}
+
+/// Whether a failed submission got no answer (offline, or the connection dropped
+/// mid-request): the server may or may not have it, and the outbox's replay with the same
+/// key settles which.
+pub fn unanswered(error: &AppError) -> bool {
+    matches!(error, AppError::Transport { .. })
 }
 
 /// Puts the wizard's submission into the outbox. Returns the customer's name on success.
