@@ -33,6 +33,9 @@ pub struct NewCustomerRoute;
 #[lazy_route]
 impl LazyRoute for NewCustomerRoute {
     fn data() -> Self {
+        // Phone numbers and postal codes are checked as the user types, with the tables;
+        // fetched while the page's code loads.
+        crate::forms::reference_tables::prefetch();
         NewCustomerRoute
     }
 
@@ -47,6 +50,9 @@ pub struct CustomerRoute;
 #[lazy_route]
 impl LazyRoute for CustomerRoute {
     fn data() -> Self {
+        // Phone numbers and postal codes are checked as the user types, with the tables;
+        // fetched while the page's code loads.
+        crate::forms::reference_tables::prefetch();
         CustomerRoute
     }
 

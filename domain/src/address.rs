@@ -27,7 +27,7 @@ impl PostalCode {
             .ok_or_else(|| {
                 FieldError::new(Code::PostalCodeFormat)
                     .with("country", country)
-                    .with("example", example(country.as_str()))
+                    .with("example", example_for(country.as_str()))
             })
     }
 
@@ -73,7 +73,9 @@ fn normalise(country: &str, s: &str) -> Option<String> {
     match country {
         // Deutsche Post: 01001–99998; 00xxx is unassigned.
         "DE" => ok(digits(s, 5) && !s.starts_with("00"), s),
-        "AT" | "BE" | "CH" | "LI" | "DK" | "NO" => ok(digits(s, 4) && first_nonzero(s), s),
+        "AT" | "BE" | "CH" | "DK" => ok(digits(s, 4) && first_nonzero(s), s),
+        // Oslo's codes start with 0 (0025, 0107).
+        "NO" => ok(digits(s, 4), s),
         // Two leading digits are the province, 01–52.
         "ES" => ok(digits(s, 5) && matches!(s[..2].parse::<u8>(), Ok(1..=52)), s),
         "FR" => ok(digits(s, 5) && !s.starts_with("00"), s),
@@ -91,11 +93,9 @@ fn normalise(country: &str, s: &str) -> Option<String> {
             let valid = digits(num, 4) && first_nonzero(num) && letters(suffix, 2);
             (valid && !matches!(suffix, "SA" | "SD" | "SS")).then(|| format!("{num} {suffix}"))
         }
+        // Written "L-1234" on letters, by Post Luxembourg too; stored without the prefix.
         "LU" => {
-            let n = nospace
-                .strip_prefix("L-")
-                .or_else(|| nospace.strip_prefix('L'))
-                .unwrap_or(&nospace);
+            let n = s.strip_prefix("L-").or_else(|| s.strip_prefix("L ")).unwrap_or(s);
             ok(digits(n, 4), n)
         }
         "SE" | "CZ" | "SK" | "GR" => split_3_2(s),
@@ -117,14 +117,18 @@ fn normalise(country: &str, s: &str) -> Option<String> {
                 && b[5].is_ascii_digit();
             shape.then(|| format!("{} {}", &nospace[..3], &nospace[3..]))
         }
-        // Elsewhere: what postal codes look like around the world, nothing stricter.
-        _ => {
-            let chars_ok = s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b'-');
-            ok(
-                chars_ok && (2..=10).contains(&s.len()) && s.bytes().any(|b| b.is_ascii_digit()),
-                s,
-            )
-        }
+        // Elsewhere: the country's shape from Google's address data; where it has none (or
+        // in the browser before the tables are fetched), what postal codes look like.
+        _ => match crate::rules::get().map(|r| r.postal.rule(country)) {
+            Some(Some(rule)) => ok(rule.pattern.full_match(s), s),
+            _ => {
+                let chars_ok = s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b'-');
+                ok(
+                    chars_ok && (2..=10).contains(&s.len()) && s.bytes().any(|b| b.is_ascii_digit()),
+                    s,
+                )
+            }
+        },
     }
 }
 
@@ -169,11 +173,22 @@ fn eircode(s: &str) -> Option<String> {
 }
 
 /// A valid example, shown in the error message so the user sees the expected shape.
+pub fn example_for(country: &str) -> String {
+    match example(country) {
+        "12345" => crate::rules::get()
+            .and_then(|r| r.postal.rule(country))
+            .and_then(|r| r.examples.first().cloned())
+            .unwrap_or_else(|| "12345".to_owned()),
+        e => e.to_owned(),
+    }
+}
+
+/// The example for the countries whose codes this module formats itself.
 pub fn example(country: &str) -> &'static str {
     match country {
         "DE" => "10115",
         "AT" => "1010",
-        "CH" | "LI" => "8001",
+        "CH" => "8001",
         "ES" => "28013",
         "PT" => "1000-001",
         "FR" => "75001",

@@ -27,7 +27,9 @@ const CODES: [&str; 250] = [
 /// Countries whose postal addresses are not deliverable without a state/province/region.
 const REGION_REQUIRED: [&str; 10] = ["AR", "AU", "BR", "CA", "CN", "IN", "IT", "JP", "MX", "US"];
 
-/// Countries without a (mandatory) postal code system; an address there may omit it.
+/// Countries whose addresses may omit the postal code although Google's address data has a
+/// shape for it (Eircodes are optional in Ireland), or that have none and are known without
+/// the reference tables (in the browser before they are fetched).
 const NO_POSTAL_CODE: [&str; 14] = [
     "AE", "AG", "AO", "BS", "BZ", "FJ", "HK", "IE", "JM", "MO", "QA", "SC", "SR", "ZW",
 ];
@@ -69,8 +71,10 @@ impl Country {
         REGION_REQUIRED.contains(&self.0)
     }
 
+    /// Whether an address here needs a postal code: not where the list above says so, nor
+    /// where Google's address data knows no postal-code system (Ghana, Qatar, …).
     pub fn has_postal_codes(self) -> bool {
-        !NO_POSTAL_CODE.contains(&self.0)
+        !NO_POSTAL_CODE.contains(&self.0) && crate::rules::get().is_none_or(|r| r.postal.rule(self.0).is_some())
     }
 }
 
@@ -107,5 +111,9 @@ mod tests {
             assert_eq!(Country::parse(bad).unwrap_err().code, Code::CountryUnknown, "{bad}");
         }
         assert!(Country::US.region_required() && !Country::DE.region_required());
+        assert!(Country::DE.has_postal_codes() && Country::ES.has_postal_codes());
+        for none in ["GH", "QA", "IE", "HK"] {
+            assert!(!Country::parse(none).unwrap().has_postal_codes(), "{none}");
+        }
     }
 }

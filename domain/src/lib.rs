@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod bank;
+pub mod check;
 pub mod contract;
 pub mod country;
 pub mod customer;
@@ -16,6 +17,7 @@ pub mod number;
 pub mod onboarding;
 pub mod period;
 pub mod phone;
+pub mod rules;
 pub mod sla;
 pub mod text;
 mod value;
@@ -50,4 +52,4 @@ pub use sla::{
     TimeOfDay, TimeZoneName, Weekday,
 };
 pub use text::{AddressLine, CustomerName, Label, Notes, PersonName};
-pub use vat::VatId;
+pub use vat::{TaxIdKind, VatId};

@@ -89,17 +89,26 @@ proptest! {
         prop_assert_eq!(e.local_part(), local.as_str());
     }
 
+    /// Random German numbers: libphonenumber's plan decides which exist, but however they are
+    /// written, the verdict is the same, and an accepted number round-trips through E.164.
     #[test]
-    fn phones(area in "[1-9][0-9]{1,3}", number in "[0-9]{5,8}", style in 0usize..4) {
-        let input = match style {
-            0 => format!("+49 {area} {number}"),
-            1 => format!("0049 ({area}) {number}"),
-            2 => format!("0{area}/{number}"),
-            _ => format!("+49 (0){area}-{number}"),
-        };
-        let p = assert_round_trip!(input, |s| Phone::parse_with_default(s, Some(Country::DE)));
-        prop_assert_eq!(p.as_str(), format!("+49{area}{number}"));
-        prop_assert_eq!(Phone::parse(p.as_str()), Ok(p.clone()));
+    fn phones(area in "[1-9][0-9]{1,3}", number in "[0-9]{5,8}") {
+        let styles = [
+            format!("+49 {area} {number}"),
+            format!("0049 ({area}) {number}"),
+            format!("0{area}/{number}"),
+            format!("+49 (0){area}-{number}"),
+        ];
+        let verdicts: Vec<_> = styles
+            .iter()
+            .map(|s| Phone::parse_with_default(s, Some(Country::DE)).map_err(|e| e.code))
+            .collect();
+        prop_assert!(verdicts.windows(2).all(|w| w[0] == w[1]), "{styles:?}: {verdicts:?}");
+        if verdicts[0].is_ok() {
+            let p = assert_round_trip!(styles[0].clone(), |s| Phone::parse_with_default(s, Some(Country::DE)));
+            prop_assert_eq!(p.as_str(), format!("+49{area}{number}"));
+            prop_assert_eq!(Phone::parse(p.as_str()), Ok(p.clone()));
+        }
     }
 
     #[test]
@@ -127,8 +136,9 @@ proptest! {
     }
 
     #[test]
-    fn ibans_and_bics(bban in "[0-9]{18}", bank in "[A-Z]{4}", loc in "[A-Z0-9]{2}", branch in proptest::option::of("[A-Z0-9]{3}")) {
-        let iban = iban_with("DE", &bban);
+    fn ibans_and_bics(blz in prop::sample::select(vec!["37040044", "10010010", "50010517", "70020270", "20041111"]), account in "[0-9]{10}", bank in "[A-Z]{4}", loc in "[A-Z0-9]{2}", branch in proptest::option::of("[A-Z0-9]{3}")) {
+        // Real banks (Bundesbank's list): an unknown bank code is refused on its own.
+        let iban = iban_with("DE", &format!("{blz}{account}"));
         let parsed = assert_round_trip!(spaced(&iban, 4).to_lowercase(), Iban::parse);
         prop_assert_eq!(Iban::parse(&parsed.to_print_format()), Ok(parsed.clone()));
         assert_round_trip!(format!("{bank}DE{loc}{}", branch.unwrap_or_default()), Bic::parse);

@@ -215,8 +215,9 @@ test.describe("installable app", () => {
         }
         return urls;
       });
-    // only the build's files, the public icons and pwa.js, and the public offline page
-    const personal = (urls: string[]) => urls.filter((u) => !u.startsWith("/pkg/") && !/^\/(pwa\.js|icon[-\w.]*|apple-touch-icon\.png|offline)$/.test(u));
+    // only the build's files, the public icons and pwa.js, the public offline page and the
+    // public reference tables (phone, postal-code and bank rules)
+    const personal = (urls: string[]) => urls.filter((u) => !u.startsWith("/pkg/") && !/^\/(pwa\.js|icon[-\w.]*|apple-touch-icon\.png|offline|rules\/[0-9a-f]{16}\.tsv)$/.test(u));
     await expect.poll(async () => personal(await cachedUrls()), { timeout: 10_000 }).toEqual([]);
     const urls = await cachedUrls();
     expect(urls.some((u) => u.startsWith("/pkg/"))).toBeTruthy();

@@ -50,6 +50,22 @@ for (const size of [
       await expect(page.getByText("This is not a valid postcode for DE", { exact: false })).toBeVisible();
       await postal.fill("01067");
       await expect(page.getByText("This is not a valid postcode", { exact: false })).toHaveCount(0);
+      // Checks that need the reference tables (fetched by the page): libphonenumber's plan
+      // for Germany has no numbers starting 10; Liechtenstein's codes are 9485–9498.
+      const phone = page.getByLabel("Phone", { exact: true });
+      await phone.fill("+49 10 1234567");
+      await phone.blur();
+      await expect(page.getByText("This is not a valid phone number in DE.", { exact: false })).toBeVisible();
+      await phone.fill("030 1234567");
+      await expect(page.getByText("This is not a valid phone number", { exact: false })).toHaveCount(0);
+      const country = page.getByLabel("Country");
+      await country.fill("LI");
+      await postal.fill("9999");
+      await postal.blur();
+      await expect(page.getByText("This is not a valid postcode for LI, e.g. 9496.", { exact: false })).toBeVisible();
+      await country.fill("DE");
+      await postal.fill("01067");
+      await expect(page.getByText("This is not a valid postcode", { exact: false })).toHaveCount(0);
       await checkA11y(page, "step 1");
       await shot(page, testInfo, `1-customer-${size.name}`);
       await next(page);

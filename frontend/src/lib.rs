@@ -40,3 +40,30 @@ fn validate_step_repeatedly(draft_json: String, step: String, repeat: u32) -> Re
     }
     Ok(problems)
 }
+
+/// Checks reference vectors (`domain/tests/vectors/*.jsonl`, as a JSON array of
+/// `{kind, input, country}`) with the shared domain code, after fetching the phone and
+/// postal-code tables as the forms do, and returns the verdicts as JSON. Exported so the
+/// end-to-end suite can show that the browser's verdicts are the server's.
+#[wasm_bindgen]
+pub async fn identifier_verdicts(vectors_json: String) -> Result<String, JsError> {
+    app::forms::reference_tables::ensure().await;
+    check_vectors(vectors_json).await.map_err(|e| JsError::new(&e))
+}
+
+#[derive(serde::Deserialize)]
+struct Vector {
+    kind: String,
+    input: String,
+    country: Option<String>,
+}
+
+#[leptos::lazy]
+fn check_vectors(vectors_json: String) -> Result<String, String> {
+    let vectors: Vec<Vector> = serde_json::from_str(&vectors_json).map_err(|e| e.to_string())?;
+    let verdicts: Vec<domain::check::Verdict> = vectors
+        .iter()
+        .map(|v| domain::check::check(&v.kind, &v.input, v.country.as_deref()))
+        .collect();
+    serde_json::to_string(&verdicts).map_err(|e| e.to_string())
+}

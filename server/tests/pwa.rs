@@ -114,3 +114,36 @@ async fn a_site_without_a_worker_answers_404(pool: PgPool) {
     assert_eq!(res.status(), 404);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The phone, postal-code and bank tables the browser checks with: public (the worker
+/// fetches them without a session), cached for good under their hash, and precached.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_reference_tables_are_public_immutable_and_precached(pool: PgPool) {
+    let site = site();
+    let app = TestApp::spawn(pool, &[("LEPTOS_SITE_ROOT", site.root())]).await;
+    let path = format!("/rules/{}.tsv", domain::rules::VERSION);
+    let res = app.client().get(format!("{}{path}", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+    let body = res.text().await.unwrap();
+    assert_eq!(body, domain::rules::TEXT);
+    assert!(domain::rules::Rules::parse(&body).is_ok());
+    // another version is not this build's
+    let old = app
+        .client()
+        .get(format!("{}/rules/0123456789abcdef.tsv", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 404);
+    let sw = app
+        .client()
+        .get(format!("{}/sw.js", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(sw.contains(&format!("\"{path}\"")), "the worker precaches {path}");
+}

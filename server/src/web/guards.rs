@@ -98,7 +98,7 @@ pub async fn keep_sessions_alive(
 /// Paths anyone may fetch: sign-in, first-run setup, health, the API (gated per
 /// function), and static assets.
 fn is_public(path: &str) -> bool {
-    const PREFIXES: [&str; 4] = ["/api/", "/pkg/", "/login", "/setup"];
+    const PREFIXES: [&str; 5] = ["/api/", "/pkg/", "/rules/", "/login", "/setup"];
     const EXACT: [&str; 7] = [
         "/healthz",
         "/readyz",

@@ -152,6 +152,10 @@ fn static_files(site_root: &str) -> Router<ServerState> {
         .nest_service("/pkg", pkg)
         .route("/sw.js", get(move || async move { worker.response() }))
         .route(
+            "/rules/{file}",
+            get(|axum::extract::Path(file): axum::extract::Path<String>| async move { pwa::reference_tables(&file) }),
+        )
+        .route(
             "/manifest.webmanifest",
             get(|headers: axum::http::HeaderMap| async move { pwa::manifest(&headers) }),
         );

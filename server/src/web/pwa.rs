@@ -44,6 +44,8 @@ impl ServiceWorker {
             std::fs::read(root.join(file)).unwrap_or_default().hash(&mut hasher);
         }
         files.extend(super::PUBLIC_FILES.iter().map(|f| format!("/{f}")));
+        // The reference tables' name carries their hash, which the hash above then covers.
+        files.push(reference_tables_path());
         let build = serde_json::json!({ "version": format!("{:016x}", hasher.finish()), "precache": files });
         let script = template
             .lines()
@@ -118,6 +120,27 @@ pub fn manifest(headers: &HeaderMap) -> Response {
             (header::VARY, HeaderValue::from_static("cookie, accept-language")),
         ],
         body.to_string(),
+    )
+        .into_response()
+}
+
+/// Where the browser fetches the phone and postal-code tables of this build.
+pub fn reference_tables_path() -> String {
+    format!("/rules/{}.tsv", domain::rules::VERSION)
+}
+
+/// The tables themselves: public (the sign-in page's offline copy needs no session), and
+/// cached for good, since a new version gets a new name.
+pub fn reference_tables(file: &str) -> Response {
+    if file != format!("{}.tsv", domain::rules::VERSION) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/tab-separated-values; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        domain::rules::TEXT,
     )
         .into_response()
 }

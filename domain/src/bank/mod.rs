@@ -2,6 +2,11 @@
 //!
 //! The BBAN structure per country comes from `iban_validate` (generated from the SWIFT IBAN
 //! registry); we check length and mod 97 ourselves first so the user learns which it is.
+//! Then the national check digits (`national.rs`), and the bank code against the national
+//! registry where one is in the reference tables (`crate::rules`): "mistyped"
+//! (`iban.checksum`) and "no such bank" (`iban.bank`) are different messages.
+
+mod national;
 
 use iban::IbanLike;
 use serde::{Deserialize, Serialize};
@@ -141,6 +146,20 @@ impl Iban {
         }
         // Registry BBAN format (e.g. DE: 18 digits; GB: 4 letters + 14 digits).
         let parsed: iban::Iban = s.parse().map_err(|_| FieldError::new(Code::IbanFormat))?;
+        let bban = &s[4..];
+        if national::check(country, bban) == Some(false) {
+            return Err(FieldError::new(Code::IbanChecksum));
+        }
+        // Right check digits, but no such bank: its own message, so the user asks the
+        // customer for the bank details instead of hunting for a typo.
+        if let Some(registry) = crate::rules::get().and_then(|r| r.banks.registry(country)) {
+            let code = bban.get(registry.start..registry.end).unwrap_or_default();
+            if !registry.knows(code) {
+                return Err(FieldError::new(Code::IbanBank)
+                    .with("country", country)
+                    .with("bank", code));
+            }
+        }
         Ok(Iban(parsed.electronic_str().to_owned()))
     }
 
@@ -251,13 +270,13 @@ mod tests {
             ("DE89370400440532013000", "DE89370400440532013000"),
             ("de89 3704 0044 0532 0130 00", "DE89370400440532013000"),
             ("  DE89 3704  0044 0532 013000 ", "DE89370400440532013000"),
-            ("AT611904300234573201", "AT611904300234573201"),
-            ("CH9300762011623852957", "CH9300762011623852957"),
+            ("AT303422687701303118", "AT303422687701303118"),
+            ("CH25307772HJEGIMHGWZ7", "CH25307772HJEGIMHGWZ7"),
             ("ES9121000418450200051332", "ES9121000418450200051332"),
             ("GB29NWBK60161331926819", "GB29NWBK60161331926819"),
             ("FR1420041010050500013M02606", "FR1420041010050500013M02606"),
             ("NL91ABNA0417164300", "NL91ABNA0417164300"),
-            ("BE68539007547034", "BE68539007547034"),
+            ("BE11282763230448", "BE11282763230448"),
             ("PT50000201231234567890154", "PT50000201231234567890154"),
             ("IT60X0542811101000000123456", "IT60X0542811101000000123456"),
             ("LU280019400644750000", "LU280019400644750000"),
@@ -287,9 +306,24 @@ mod tests {
             // Valid mod 97 but a letter where the German BBAN has only digits.
             ("DE85A70400440532013000", Code::IbanFormat),
             ("", Code::Required),
+            // The registry's examples: right check digits, banks that do not exist.
+            ("AT611904300234573201", Code::IbanBank),
+            ("CH9300762011623852957", Code::IbanBank),
+            ("BE68539007547034", Code::IbanBank),
+            // National check digits: mod 97 recomputed after one digit of the account
+            // changed, so only the national check sees it (ES, FR, IT, PT, BE).
+            ("ES2121000418450200051331", Code::IbanChecksum),
+            ("FR8420041010050500013M02607", Code::IbanChecksum),
+            ("IT33X0542811101000000123457", Code::IbanChecksum),
+            ("PT23000201231234567890155", Code::IbanChecksum),
         ] {
             assert_eq!(iban(input), Err(code), "{input}");
         }
+        let e = Iban::parse("AT611904300234573201").unwrap_err();
+        assert_eq!(
+            (e.params["country"].as_str(), e.params["bank"].as_str()),
+            ("AT", "19043")
+        );
         let e = Iban::parse("DE8937040044053201300").unwrap_err();
         assert_eq!(
             (e.params["country"].as_str(), e.params["expected"].as_str()),
