@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod auth;
+pub mod catalogue;
 pub mod customers;
 pub mod error;
 pub mod forms;

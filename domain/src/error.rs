@@ -74,6 +74,8 @@ codes! {
     BusinessHoursOverlap => "business_hours.overlap",
     TimeZoneFormat => "time_zone.format",
     SlaOrder => "sla.order",
+    ServiceCodeFormat => "service_code.format",
+    RevenueAccountFormat => "revenue_account.format",
 }
 
 impl fmt::Display for Code {

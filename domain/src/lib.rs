@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod bank;
+pub mod catalogue;
 pub mod check;
 pub mod contract;
 pub mod country;
@@ -25,6 +26,7 @@ pub mod vat;
 
 pub use address::{AddressDraft, PostalAddress, PostalCode};
 pub use bank::{Bic, Iban, MandateReference};
+pub use catalogue::{RevenueAccount, Service, ServiceCode, ServiceDraft, ServiceKind, ServiceMeasure, TaxCategory};
 pub use contract::{
     BackupUnit, Contract, ContractDraft, ContractHeader, ContractPart, ContractPartDraft, ContractTerms, ContractType,
     DeviceCategory, PaymentMethod, PaymentMethodKind,

@@ -59,6 +59,20 @@ fn parse_everything(s: &str) {
     let _ = DateRange::parse(s);
     let _ = BillingCycle::parse(s);
     let _ = ContractType::parse(s);
+    let _ = domain::ServiceCode::parse(s);
+    let _ = domain::RevenueAccount::parse(s);
+    let _ = domain::check::check("postal", s, Some("PE"));
+    let _ = (domain::ServiceDraft {
+        code: s.into(),
+        name: s.into(),
+        kind: s.into(),
+        unit_price: s.into(),
+        currency: s.into(),
+        tax_category: s.into(),
+        revenue_account: s.into(),
+        ..Default::default()
+    })
+    .validate();
     let _ = TimeOfDay::parse(s);
     let _ = TimeZoneName::parse(s);
     let _ = RecordId::parse(s);
