@@ -141,6 +141,12 @@ pub fn t(key: Key) -> &'static str {
     text(use_locale(), key)
 }
 
+/// The message key of a choice value, e.g. `billing_cycle.monthly`; "Please choose" for an
+/// empty or unknown one.
+pub fn choice_key(group: &str, value: &str) -> Key {
+    Key::from_name(&format!("{group}.{value}")).unwrap_or(k::COMMON_CHOOSE)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

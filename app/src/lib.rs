@@ -121,6 +121,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/users") view={Lazy::<routes::UsersRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/slas") view={Lazy::<routes::SlasRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/alert-profiles") view={Lazy::<routes::AlertProfilesRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/settings/services") view={Lazy::<routes::ServicesRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/import") view={Lazy::<routes::ImportRoute>::new()} ssr=ASYNC />
                     <Route path=WildcardSegment("any") view=shell::NotFound ssr=ASYNC />
                 </ParentRoute>

@@ -103,6 +103,20 @@ impl LazyRoute for AlertProfilesRoute {
     }
 }
 
+/// `/settings/services`: the service catalogue.
+pub struct ServicesRoute;
+
+#[lazy_route]
+impl LazyRoute for ServicesRoute {
+    fn data() -> Self {
+        ServicesRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::catalogue::ServicesPage /> }.into_any()
+    }
+}
+
 /// `/settings/import`.
 pub struct ImportRoute;
 

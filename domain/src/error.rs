@@ -75,6 +75,7 @@ codes! {
     TimeZoneFormat => "time_zone.format",
     SlaOrder => "sla.order",
     ServiceCodeFormat => "service_code.format",
+    ServiceCodeTaken => "service_code.taken",
     RevenueAccountFormat => "revenue_account.format",
 }
 

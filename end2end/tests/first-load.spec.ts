@@ -60,6 +60,7 @@ const PAGES = [
   ["users", "/settings/users"],
   ["slas", "/settings/slas"],
   ["alert-profiles", "/settings/alert-profiles"],
+  ["services", "/settings/services"],
   ["import", "/settings/import"],
 ] as const;
 

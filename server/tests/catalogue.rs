@@ -79,7 +79,7 @@ async fn services_are_versioned_unique_and_safe_from_lost_updates(pool: PgPool) 
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(
         (body["fields"][0]["field"].as_str(), body["fields"][0]["code"].as_str()),
-        (Some("code"), Some("duplicate"))
+        (Some("code"), Some("service_code.taken"))
     );
     let (_, other) = app
         .json(&admin, "catalogue/save", save(None, None, service("BACKUP", "1")))
@@ -93,7 +93,7 @@ async fn services_are_versioned_unique_and_safe_from_lost_updates(pool: PgPool) 
         .await;
     assert_eq!(
         (status, body["fields"][0]["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("duplicate"))
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("service_code.taken"))
     );
 
     // archived services leave the list unless asked for

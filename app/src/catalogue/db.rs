@@ -132,7 +132,7 @@ pub async fn history(pool: &PgPool, id: Uuid) -> Result<Vec<ServiceVersion>, App
 }
 
 fn code_taken() -> AppError {
-    vec![domain::FieldError::new(domain::Code::Duplicate).at("code")].into()
+    vec![domain::FieldError::new(domain::Code::ServiceCodeTaken).at("code")].into()
 }
 
 /// Two saves racing for the same new code: the index decides, the user gets the field error.

@@ -4,6 +4,9 @@
 
 #[cfg(feature = "ssr")]
 mod db;
+mod page;
+
+pub use page::ServicesPage;
 
 use domain::ServiceDraft;
 use leptos::prelude::*;

@@ -11,6 +11,7 @@ pub fn SettingsNav() -> impl IntoView {
             <A href="/settings/users">{t(k::USERS_TITLE)}</A>
             <A href="/settings/slas">{t(k::SETTINGS_SLAS)}</A>
             <A href="/settings/alert-profiles">{t(k::SETTINGS_ALERT_PROFILES)}</A>
+            <A href="/settings/services">{t(k::CATALOGUE_TITLE)}</A>
             <A href="/settings/import">{t(k::IMPORT_TITLE)}</A>
         </nav>
     }

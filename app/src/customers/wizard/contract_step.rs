@@ -208,7 +208,4 @@ fn Part(i: usize) -> impl IntoView {
     }
 }
 
-/// The message key of a choice value, e.g. `billing_cycle.monthly`.
-pub fn choice_key(group: &str, value: &str) -> Key {
-    Key::from_name(&format!("{group}.{value}")).unwrap_or(k::COMMON_CHOOSE)
-}
+pub use crate::i18n::choice_key;
