@@ -7,7 +7,9 @@ catch, and a bank code no bank has.
 
 An IBAN is labelled valid when both libraries accept it and, in a country whose registry in
 schwifty is generated from the central bank's or clearing house's list (the registries
-Onboard's tables carry, see tables.py), the bank code is in that registry."""
+Onboard's tables carry, see tables.py), the bank code is in that registry. Each row also
+says whether the bank code is in such a registry (`bank_known`, null where there is none)
+and, for a refused IBAN, why (`reason`: country, length, format, checksum, national, bank)."""
 
 import random
 import string
@@ -15,6 +17,7 @@ import warnings
 
 from schwifty import IBAN, registry
 from stdnum import iban as std
+from stdnum.exceptions import InvalidChecksum, InvalidFormat
 
 from common import write
 
@@ -54,6 +57,48 @@ def label(text):
         start, end, codes = known
         ok = s[4 + start:4 + end] in codes
     return ok, (s if ok else None)
+
+
+def bank_known(s):
+    """Whether the bank code is in schwifty's registry for the country, where that registry
+    is generated from the national list; None where there is no such registry."""
+    known = BANKS.get(s[:2])
+    if not known:
+        return None
+    start, end, codes = known
+    return s[4 + start:4 + end] in codes
+
+
+def reason(s):
+    """Why an IBAN is refused, in the order Onboard checks: "country", "length", "format",
+    "checksum" (mod 97), "format" (the BBAN structure), "national", "bank"."""
+    try:
+        spec = registry.get_iban_spec(s[:2])
+    except Exception:
+        return "country"
+    if len(s) != spec.iban_length:
+        return "length"
+    if not (s.isascii() and s.isalnum() and s[2:4].isdigit()):
+        return "format"
+    if int("".join(str(int(c, 36)) for c in s[4:] + s[:4])) % 97 != 1:
+        return "checksum"
+    try:
+        IBAN(s)
+    except Exception:
+        return "format"
+    try:
+        IBAN(s, validate_bban=True)
+    except Exception:
+        return "national"
+    try:
+        std.validate(s)
+    except InvalidChecksum:
+        return "national"
+    except InvalidFormat:
+        return "format"
+    except Exception:
+        return "bank"
+    return "bank"
 
 
 def with_check(cc, bban):
@@ -97,6 +142,9 @@ def rows_for(cc, value):
     out.append((value + "0", "too-long"))
     j = rng.choice(digits)
     out.append((value[:4] + bban[:j] + "O" + bban[j + 1:], "letter-o"))
+    # The same with the IBAN's check digits made right: only the BBAN structure is wrong
+    # (where the registry allows a letter there, it is still valid).
+    out.append((with_check(cc, bban[:j] + "O" + bban[j + 1:]), "letter-o-rechecked"))
     if len(value) > 6:
         k = rng.randrange(4, len(value) - 1)
         if value[k] != value[k + 1]:
@@ -118,6 +166,10 @@ def main():
                  "PT50000201231234567890154", "NL91ABNA0417164300", "GB29NWBK60161331926819"]:
         ok, canonical = label(text)
         rows.append({"input": text, "country": None, "valid": ok, "canonical": canonical, "how": "registry-example"})
+    for row in rows:
+        s = "".join(row["input"].split()).upper()
+        row["bank_known"] = bank_known(s) if len(s) > 4 else None
+        row["reason"] = None if row["valid"] else reason(s)
     write("iban", rows)
 
 

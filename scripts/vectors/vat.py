@@ -5,7 +5,8 @@ typing mistakes.
 
 The reference is asked about the id without separators: stdnum's accepted separators differ
 per country (Malta's module takes no dots), Onboard strips spaces, dots, dashes, slashes and
-commas everywhere."""
+commas everywhere. A valid row names the register Onboard files it under (`tax_kind`:
+EuVat, NorthernIreland, SwissUid)."""
 
 import inspect
 import random
@@ -116,7 +117,9 @@ def typed(prefix, body):
     dotted = ".".join(body[i:i + 3] for i in range(0, len(body), 3))
     shown = "GR" if prefix == "EL" else prefix
     rows = [(prefix + body, None, "valid"), (f"{prefix.lower()} {spaced.lower()}", None, "lower-spaced"),
-            (f"{prefix}-{dotted}", None, "dots-dashes"), (f"{shown} {body}", None, "gr-or-prefix")]
+            (f"{prefix}-{dotted}", None, "dots-dashes"), (f"{shown} {body}", None, "gr-or-prefix"),
+            # Copied from a letterhead or a spreadsheet: a slash, a trailing comma, spaces.
+            (f" {prefix}/{body}, ", None, "pasted")]
     if prefix != "XI":
         rows.append((body, ISO.get(prefix, prefix), "no-prefix"))
     return rows
@@ -151,6 +154,14 @@ def label(text, country):
         body = "EL" + body[2:]
     ok = vat.is_valid(body)
     return ok, (vat.compact(body) if ok else None)
+
+
+def tax_kind(text):
+    """Which register Onboard files the id under (`VatId::kind`)."""
+    head = re.sub(r"[\s.\-/,]", "", text).upper()[:3]
+    if head == "CHE":
+        return "SwissUid"
+    return "NorthernIreland" if head.startswith("XI") else "EuVat"
 
 
 def main():
@@ -188,6 +199,8 @@ def main():
                     rows.append({"input": bad, "country": None, "valid": uid.is_valid(bad),
                                  "canonical": None, "how": "che-digit-changed"})
                     break
+    for row in rows:
+        row["tax_kind"] = tax_kind(row["input"]) if row["valid"] else None
     write("vat", rows)
 
 

@@ -8,10 +8,6 @@ use super::{Verdict, all_digits, digits_of, verdict, weighted};
 
 /// `None` when `prefix` is not one of these; else the canonical number or the verdict.
 pub(super) fn check(prefix: &str, n: &str) -> Option<Result<String, Verdict>> {
-    // Every id here is ASCII; the slicing below relies on it.
-    if !n.is_ascii() {
-        return Some(Err(Verdict::Format));
-    }
     let result = match prefix {
         "BG" => bulgaria(n),
         "CY" => cyprus(n),

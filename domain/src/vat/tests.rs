@@ -120,6 +120,28 @@ fn every_example_is_valid_and_every_state_is_checked() {
 }
 
 #[test]
+fn python_stdnum_corner_cases() {
+    // Belgium: stdnum checks (first eight + last two) mod 97 == 0, so where 97 − r < 3 the
+    // check r + 97 (98, 99, 00 for 97) is taken as well.
+    assert_eq!(vat("BE0191497301"), Ok("BE0191497301".into()));
+    assert_eq!(vat("BE0191497398"), Ok("BE0191497398".into()));
+    assert_eq!(vat("BE0000000000"), Err(Code::VatFormat));
+    // Ireland: the second letter (since 2013) is any of the check alphabet W, A–V.
+    assert_eq!(vat("IE2756530HQ"), Ok("IE2756530HQ".into()));
+    assert_eq!(vat("IE2756530HR"), Err(Code::VatChecksum));
+    assert_eq!(vat("IE8D79739IW"), Ok("IE8D79739IW".into()));
+    assert_eq!(vat("IE8D79739IX"), Err(Code::VatFormat));
+    // Portugal: no NIF starts with 0.
+    assert_eq!(vat("PT060236442"), Err(Code::VatFormat));
+    // Norway: the organisation number's mod 11; `MVA` may be left out.
+    assert_eq!(vat("NO 974 760 673 MVA"), Ok("NO974760673".into()));
+    assert_eq!(vat("NO974760673"), Ok("NO974760673".into()));
+    assert_eq!(vat("NO974760674MVA"), Err(Code::VatChecksum));
+    assert_eq!(VatId::parse("NO974760673").unwrap().kind(), TaxIdKind::Norway);
+    assert_eq!(VatId::parse("GB980780684").unwrap().kind(), TaxIdKind::UnitedKingdom);
+}
+
+#[test]
 fn default_country_for_bare_numbers() {
     let es = Some(Country::ES);
     assert_eq!(
