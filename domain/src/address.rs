@@ -174,18 +174,15 @@ fn eircode(s: &str) -> Option<String> {
 
 /// A valid example, shown in the error message so the user sees the expected shape.
 pub fn example_for(country: &str) -> String {
-    match example(country) {
-        "12345" => crate::rules::get()
-            .and_then(|r| r.postal.rule(country))
-            .and_then(|r| r.examples.first().cloned())
-            .unwrap_or_else(|| "12345".to_owned()),
-        e => e.to_owned(),
-    }
+    own_example(country)
+        .map(str::to_owned)
+        .or_else(|| crate::rules::get()?.postal.rule(country)?.examples.first().cloned())
+        .unwrap_or_else(|| "12345".to_owned())
 }
 
 /// The example for the countries whose codes this module formats itself.
-pub fn example(country: &str) -> &'static str {
-    match country {
+fn own_example(country: &str) -> Option<&'static str> {
+    Some(match country {
         "DE" => "10115",
         "AT" => "1010",
         "CH" => "8001",
@@ -204,8 +201,8 @@ pub fn example(country: &str) -> &'static str {
         "DK" | "NO" => "1050",
         "SE" | "CZ" | "SK" | "GR" => "114 55",
         "FI" => "00100",
-        _ => "12345",
-    }
+        _ => return None,
+    })
 }
 
 /// What the user types into the address fields; all strings, as the form holds them.

@@ -60,14 +60,7 @@ pub async fn save(
             .await?
         }
         Some(id) => {
-            let taken: bool = sqlx::query_scalar("select exists(select 1 from services where code = $1 and id <> $2)")
-                .bind(&canonical.code)
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
-            if taken {
-                return Err(code_taken());
-            }
+            // A code another service has fails the unique index: `unique_code` says so.
             let updated = sqlx::query_as(
                 "update services set code = $3, name = $4, kind = $5, archived = $6, definition = $7,
                         version = version + 1, updated_at = now()
@@ -135,7 +128,8 @@ fn code_taken() -> AppError {
     vec![domain::FieldError::new(domain::Code::ServiceCodeTaken).at("code")].into()
 }
 
-/// Two saves racing for the same new code: the index decides, the user gets the field error.
+/// A code another service has (also when two saves race for it): the index decides, the
+/// user gets the field error.
 fn unique_code(e: sqlx::Error) -> AppError {
     match &e {
         sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") => code_taken(),
