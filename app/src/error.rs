@@ -39,6 +39,18 @@ pub enum AppError {
     },
     #[error("invalid input")]
     Validation { fields: Vec<FieldProblem> },
+    /// The billing-info gate: the action bills `customer`, whose billing info lacks
+    /// `missing` (form field names). Nothing was written; the UI asks for the info and
+    /// sends the same request again.
+    #[error("billing info required")]
+    BillingInfoRequired {
+        customer: uuid::Uuid,
+        name: String,
+        missing: Vec<String>,
+    },
+    /// The record is on an issued invoice and can no longer be changed.
+    #[error("locked by an invoice")]
+    Locked,
     #[error("wrong e-mail or password")]
     InvalidCredentials,
     /// Too many failed sign-ins for this account or address.
@@ -137,7 +149,10 @@ impl AppError {
             AppError::Unauthenticated | AppError::InvalidCredentials => S::UNAUTHORIZED,
             AppError::Forbidden | AppError::CrossSite | AppError::NotOnTeam => S::FORBIDDEN,
             AppError::NotFound => S::NOT_FOUND,
-            AppError::Conflict | AppError::EditConflict { .. } => S::CONFLICT,
+            AppError::Conflict
+            | AppError::EditConflict { .. }
+            | AppError::BillingInfoRequired { .. }
+            | AppError::Locked => S::CONFLICT,
             AppError::Validation { .. } => S::UNPROCESSABLE_ENTITY,
             AppError::LoginLocked { .. } => S::TOO_MANY_REQUESTS,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
@@ -154,6 +169,10 @@ impl AppError {
             AppError::Conflict | AppError::EditConflict { .. } => k::ERROR_CONFLICT,
             AppError::NotOnTeam => k::ERROR_NOT_ON_TEAM,
             AppError::Validation { .. } => k::ERROR_VALIDATION,
+            AppError::BillingInfoRequired { name, .. } => {
+                return i18n::text_with(locale, k::ERROR_BILLING_INFO_REQUIRED, &[("customer", name)]);
+            }
+            AppError::Locked => k::ERROR_LOCKED,
             AppError::InvalidCredentials => k::LOGIN_ERROR_INVALID,
             AppError::LoginLocked { retry_after_secs } => {
                 let minutes = retry_after_secs.div_ceil(60).max(1).to_string();
@@ -204,6 +223,15 @@ mod tests {
             serde_json::to_string(&v).unwrap(),
             r#"{"error":"validation","fields":[{"field":"email","code":"required"}]}"#
         );
+        let gate = AppError::BillingInfoRequired {
+            customer: uuid::Uuid::nil(),
+            name: "A".into(),
+            missing: vec!["tax_region".into()],
+        };
+        assert_eq!(
+            serde_json::to_string(&gate).unwrap(),
+            r#"{"error":"billing_info_required","customer":"00000000-0000-0000-0000-000000000000","name":"A","missing":["tax_region"]}"#
+        );
     }
 
     #[test]
@@ -221,6 +249,12 @@ mod tests {
                 fields: vec![],
             },
             AppError::validation(vec![]),
+            AppError::BillingInfoRequired {
+                customer: uuid::Uuid::nil(),
+                name: "Müller GmbH".into(),
+                missing: vec!["attention".into()],
+            },
+            AppError::Locked,
             AppError::InvalidCredentials,
             AppError::LoginLocked { retry_after_secs: 61 },
             AppError::CrossSite,

@@ -77,6 +77,8 @@ codes! {
     ServiceCodeFormat => "service_code.format",
     ServiceCodeTaken => "service_code.taken",
     RevenueAccountFormat => "revenue_account.format",
+    ServiceCodeUnknown => "service_code.unknown",
+    SalesItemContract => "sales_item.contract",
 }
 
 impl fmt::Display for Code {

@@ -19,6 +19,7 @@ pub mod onboarding;
 pub mod period;
 pub mod phone;
 pub mod rules;
+pub mod sales;
 pub mod sla;
 pub mod text;
 mod value;
@@ -48,6 +49,7 @@ pub use onboarding::{
 };
 pub use period::{BillingCycle, BillingTiming, DateRange, parse_date};
 pub use phone::Phone;
+pub use sales::{SalesItem, SalesItemDraft, SalesItemKind};
 pub use sla::{
     AlertProfile, AlertProfileDraft, AlertThreshold, AlertThresholdDraft, BusinessHours, DaySpan, DaySpanDraft, Metric,
     Operator, Priority, ResponseTarget, ResponseTargetDraft, Severity, Sla, SlaDraft, SlaTargets, SlaTargetsDraft,

@@ -6,7 +6,7 @@
 mod common;
 
 use app::auth::Role;
-use common::TestApp;
+use common::{TestApp, complete_billing};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -53,15 +53,6 @@ async fn detail(app: &TestApp, client: &Client, id: Uuid) -> Value {
     let (status, body) = app.call(client, "customers/get", &[("id", &id.to_string())]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
-}
-
-fn complete_billing() -> Value {
-    json!({
-        "attention": "Buchhaltung", "email": "rechnung@example.de",
-        "address": { "street": "Hauptstraße 1", "postal_code": "10115", "city": "Berlin", "country": "DE" },
-        "tax_region": "domestic", "tax_treatment": "standard", "currency": "EUR",
-        "payment_terms_days": "14", "invoice_template": "standard", "invoice_language": "de", "delivery": "email"
-    })
 }
 
 /// Every customer/contact function a caller might use, as (name, call) with the status it got.

@@ -19,7 +19,7 @@ pub mod team;
 pub mod wizard;
 
 pub use list::CustomersPage;
-pub use page::CustomerPage;
+pub use page::{BillingForm, CustomerPage, billing_field_label};
 pub use wizard::NewCustomerPage;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -4,6 +4,7 @@
 //! writes, so both give the same verdict with the same message code.
 
 pub mod draft;
+pub mod local_draft;
 pub mod reference_tables;
 
 use leptos::prelude::*;

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use app::auth::Role;
 use app::users::{NewUser, db};
 use reqwest::{Client, StatusCode, redirect};
-use serde_json::Value;
+use serde_json::{Value, json};
 use server::config::Config;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -104,5 +104,34 @@ pub async fn database_url(pool: &PgPool) -> String {
     match base.rsplit_once('/') {
         Some((server, _)) => format!("{server}/{db_name}"),
         None => panic!("DATABASE_URL has no database part"),
+    }
+}
+
+/// Billing info that is complete for a German customer billed domestically.
+pub fn complete_billing() -> Value {
+    json!({
+        "attention": "Buchhaltung", "email": "rechnung@example.de",
+        "address": { "street": "Hauptstraße 1", "postal_code": "10115", "city": "Berlin", "country": "DE" },
+        "tax_region": "domestic", "tax_treatment": "standard", "currency": "EUR",
+        "payment_terms_days": "14", "invoice_template": "standard", "invoice_language": "de", "delivery": "email"
+    })
+}
+
+impl TestApp {
+    /// Saves [`complete_billing`] for `customer` through the API, as `client`.
+    pub async fn add_billing(&self, client: &Client, customer: Uuid) {
+        let version: i32 = sqlx::query_scalar("select version from customers where id = $1")
+            .bind(customer)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap();
+        let (status, body) = self
+            .json(
+                client,
+                "customers/billing",
+                json!({ "customer": customer, "version": version, "base": {}, "draft": complete_billing() }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
     }
 }

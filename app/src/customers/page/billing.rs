@@ -15,6 +15,7 @@ use crate::i18n::{Key, k, t};
 
 #[component]
 pub fn BillingTab(c: CustomerDetail) -> impl IntoView {
+    let page = expect_context::<PageData>();
     let may_edit = can(Permission::EditBilling);
     let c2 = c.clone();
     view! {
@@ -22,7 +23,9 @@ pub fn BillingTab(c: CustomerDetail) -> impl IntoView {
             <h2 id="billing-title">{t(k::BILLING_TITLE)}</h2>
             <Gaps gaps=c.billing_gaps.clone() />
             <Show when=move || may_edit.get() fallback=move || view! { <ReadOnly b=c2.billing.clone() /> }>
-                <BillingForm c=c.clone() />
+                <BillingForm c=c.clone()
+                    on_saved=Callback::new(move |_| page.saved())
+                    on_reload=Callback::new(move |_| page.reload()) />
             </Show>
         </section>
     }
@@ -135,9 +138,11 @@ fn ReadOnly(b: BillingInfoDraft) -> impl IntoView {
     }
 }
 
+/// The billing form of one customer; also what the billing-info gate's dialog shows
+/// (`crate::ui::billing_gate`), so it takes what to do after a save or a conflict's
+/// reload instead of the customer page's context.
 #[component]
-fn BillingForm(c: CustomerDetail) -> impl IntoView {
-    let page = expect_context::<PageData>();
+pub fn BillingForm(c: CustomerDetail, on_saved: Callback<()>, on_reload: Callback<()>) -> impl IntoView {
     let customer = c.id;
     let home = domain::Country::parse(&c.profile.address.country).ok();
     let company_address = c.profile.address.clone();
@@ -151,7 +156,7 @@ fn BillingForm(c: CustomerDetail) -> impl IntoView {
             move |version, base, draft| async move {
                 save_billing(customer, version, base, draft).await.map(|s| s.version)
             },
-            move || page.saved(),
+            move || on_saved.run(()),
         );
     });
     let locale_options: Vec<(&'static str, Key)> = std::iter::once(("", k::COMMON_CHOOSE))
@@ -197,7 +202,7 @@ fn BillingForm(c: CustomerDetail) -> impl IntoView {
                 <Choice path="delivery" label=k::BILLING_DELIVERY lens=l(|d| &d.delivery, |d| &mut d.delivery)
                     options=options(InvoiceDelivery::ALL, InvoiceDelivery::as_str, delivery_key, false) />
             </fieldset>
-            <SaveBar editor=editor label=field_label save=save reload=Callback::new(move |_| page.reload()) />
+            <SaveBar editor=editor label=field_label save=save reload=on_reload />
         </form>
     }
 }

@@ -3,6 +3,13 @@
 //! through its own server function with the customer's version (optimistic concurrency).
 
 mod billing;
+
+pub use billing::BillingForm;
+
+/// The name of a billing form field in the user's language ("Tax region").
+pub fn billing_field_label(path: &str) -> String {
+    overview::field_label(path)
+}
 mod contacts;
 mod contracts;
 mod editor;
@@ -26,10 +33,11 @@ use crate::i18n::{Key, k, t, use_locale};
 use crate::shell::use_user;
 
 /// The tabs, in order: (path segment, label).
-const TABS: [(&str, Key); 7] = [
+const TABS: [(&str, Key); 8] = [
     ("", k::CUSTOMER_OVERVIEW),
     ("contacts", k::CUSTOMER_CONTACTS),
     ("contracts", k::CUSTOMER_CONTRACTS),
+    ("sales", k::TAB_SALES),
     ("billing", k::TAB_BILLING),
     ("team", k::TAB_TEAM),
     ("portal", k::TAB_PORTAL),
@@ -145,12 +153,15 @@ fn Tabs(c: CustomerDetail, tab: Memo<String>) -> impl IntoView {
     let locale = use_locale();
     let base = format!("/customers/{}", c.id);
     let current = Memo::new(move |_| tab.with(|t| TABS.iter().position(|(seg, _)| seg == t).unwrap_or(0)));
+    // Sales items are for admins and billing admins only (the server refuses the rest).
+    let may_sell = can(Permission::ManageSales).get_untracked();
     let detail = StoredValue::new(c.clone());
     let content = move || {
         let c = detail.get_value();
         match TABS[current.get()].0 {
             "contacts" => view! { <contacts::ContactsTab c=c /> }.into_any(),
             "contracts" => view! { <contracts::ContractsTab c=c /> }.into_any(),
+            "sales" => view! { <crate::sales::SalesItemsList customer=c.id /> }.into_any(),
             "billing" => view! { <billing::BillingTab c=c /> }.into_any(),
             "team" => view! { <team::TeamTab c=c /> }.into_any(),
             "portal" => view! { <portal::PortalTab c=c /> }.into_any(),
@@ -169,7 +180,7 @@ fn Tabs(c: CustomerDetail, tab: Memo<String>) -> impl IntoView {
             <p class="muted">{t(k::CUSTOMER_CREATED)} " " {domain::format::format_date(c.created_at.date_naive(), locale)}</p>
         </header>
         <nav class="tabs" aria-label=t(k::TAB_LABEL)>
-            {TABS.iter().enumerate().map(|(i, (seg, label))| {
+            {TABS.iter().enumerate().filter(|(_, (seg, _))| *seg != "sales" || may_sell).map(|(i, (seg, label))| {
                 let href = if seg.is_empty() { base.clone() } else { format!("{base}/{seg}") };
                 view! {
                     // rel=external: a full page load per tab. Switching the panel in place

@@ -1,0 +1,138 @@
+import { expect, test, type Locator, type Page, type TestInfo } from "@playwright/test";
+import { checkA11y, jsEnabled, ready, signIn, watchConsole } from "./helpers";
+
+async function api(page: Page, fn: string, data: unknown) {
+  const res = await page.request.post(`/api/${fn}`, { data, headers: { origin: new URL(page.url()).origin } });
+  const body = await res.json().catch(() => null);
+  expect(res.status(), `${fn}: ${JSON.stringify(body)}`).toBe(200);
+  return body;
+}
+
+function uniq(testInfo: TestInfo) {
+  return `${testInfo.project.name}-${Date.now().toString(36)}`;
+}
+
+/** A customer without billing info, as the wizard leaves one that skipped it. */
+async function newCustomer(page: Page, name: string) {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  return (await api(page, "customers/create", {
+    draft: {
+      customer: { name, address: { country: "DE" } },
+      contact: { first_name: "Jürgen", last_name: "Groß", email: `juergen@${slug}.example` },
+    },
+    idempotency_key: crypto.randomUUID(),
+  })) as string;
+}
+
+async function pickCustomer(page: Page, name: string) {
+  const search = page.getByRole("combobox", { name: "Customer" });
+  await search.fill(name);
+  await page.getByRole("option").getByRole("button", { name }).click();
+  await expect(page.locator("[data-picked]")).toHaveText(name);
+}
+
+/** Fills the billing form in the gate's dialog and saves it. */
+async function fillBilling(dialog: Locator, city: string) {
+  await dialog.getByLabel("Attention (invoice recipient)").fill("Buchhaltung");
+  await dialog.getByLabel("Billing e-mail").fill("rechnung@example.de");
+  await dialog.getByLabel("Street and number").fill("Hauptstraße 1");
+  await dialog.getByLabel("Postal code").fill("10115");
+  await dialog.getByLabel("City").fill(city);
+  await dialog.getByLabel("Country", { exact: true }).fill("DE");
+  await dialog.getByLabel("Tax region").selectOption("domestic");
+  await dialog.getByLabel("Currency").fill("EUR");
+  await dialog.getByLabel("Payment terms (days)").fill("14");
+  await dialog.getByRole("button", { name: "Save" }).click();
+}
+
+test("a sales item for a customer without billing info asks for it, then is created without retyping; moving it asks again", async ({ page }, testInfo) => {
+  test.skip(!jsEnabled(testInfo), "the billing-info dialog needs JavaScript");
+  const errors = watchConsole(page);
+  await signIn(page, testInfo);
+  await expect(page.getByRole("heading", { name: "Welcome, Ada Admin" })).toBeVisible();
+  const tag = uniq(testInfo);
+  const first = `Gate ${tag} GmbH`;
+  const second = `Move ${tag} SL`;
+  await newCustomer(page, first);
+  await newCustomer(page, second);
+
+  await page.getByRole("link", { name: "Sales & billing" }).click();
+  await expect(page.getByRole("heading", { name: "Sales & billing", level: 1 })).toBeVisible();
+  await page.getByRole("link", { name: "New sales item" }).click();
+  await expect(page.getByRole("heading", { name: "New sales item" })).toBeVisible();
+  await ready(page, testInfo);
+  await page.waitForLoadState("networkidle");
+
+  // errors as typed, from the same rules the server runs
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Choose the customer this item is sold to.")).toBeVisible();
+  await pickCustomer(page, first);
+  await page.getByLabel("Description").fill("Switch 24 ports");
+  await page.getByLabel("Quantity").fill("2");
+  await page.getByLabel("Unit price").fill("199,90");
+  await expect(page.locator("#sales-total")).toContainText("399.80");
+
+  // the draft survives a reload
+  await page.reload();
+  await ready(page, testInfo);
+  await page.waitForLoadState("networkidle");
+  await expect(page.locator("#draft-restored")).toBeVisible();
+  await expect(page.getByLabel("Description")).toHaveValue("Switch 24 ports");
+  await expect(page.locator("[data-picked]")).toHaveText(first);
+
+  await page.getByRole("button", { name: "Save" }).click();
+  const dialog = page.getByRole("dialog", { name: `Billing info for ${first}` });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.locator("#billing-gate-reason")).toContainText("Tax region");
+  await checkA11y(page, "billing-info dialog");
+  await fillBilling(dialog, "Berlin");
+
+  // the item was created by itself once the info was saved
+  await expect(page).toHaveURL(/\/sales\?saved=1$/);
+  const row = page.getByRole("row", { name: /Switch 24 ports/ });
+  await expect(row).toContainText(first);
+  await expect(row).toContainText("399.80");
+  const created = await api(page, "sales/list", { query: {} });
+  expect(created.rows.filter((r: any) => r.customer_name === first)).toHaveLength(1);
+
+  // moving it to a customer without billing info asks for that customer's
+  await row.getByRole("link", { name: "Edit Switch 24 ports" }).click();
+  await expect(page.getByRole("heading", { name: "Edit sales item" })).toBeVisible();
+  await ready(page, testInfo);
+  await page.waitForLoadState("networkidle");
+  await page.getByRole("button", { name: "Change" }).click();
+  await pickCustomer(page, second);
+  await page.getByRole("button", { name: "Save" }).click();
+  const second_dialog = page.getByRole("dialog", { name: `Billing info for ${second}` });
+  await expect(second_dialog).toBeVisible();
+  await fillBilling(second_dialog, "Hamburg");
+  await expect(page).toHaveURL(/\/sales\?saved=1$/);
+  await expect(page.getByRole("row", { name: /Switch 24 ports/ }).filter({ hasText: second })).toHaveCount(1);
+  await expect(page.getByRole("row", { name: /Switch 24 ports/ }).filter({ hasText: first })).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test("closing the billing-info dialog keeps the form as typed and says why nothing was saved", async ({ page }, testInfo) => {
+  test.skip(!jsEnabled(testInfo), "the billing-info dialog needs JavaScript");
+  await signIn(page, testInfo);
+  await expect(page.getByRole("heading", { name: "Welcome, Ada Admin" })).toBeVisible();
+  const name = `Later ${uniq(testInfo)} KG`;
+  const id = await newCustomer(page, name);
+  await page.goto(`/customers/${id}/sales`);
+  await ready(page, testInfo);
+  await page.getByRole("link", { name: "New sales item" }).click();
+  await ready(page, testInfo);
+  await page.waitForLoadState("networkidle");
+  await expect(page.locator("[data-picked]")).toHaveText(name);
+  await page.getByLabel("Description").fill("Firewall licence");
+  await page.getByLabel("Unit price").fill("480");
+  await page.getByRole("button", { name: "Save" }).click();
+  const dialog = page.getByRole("dialog", { name: `Billing info for ${name}` });
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("alert").filter({ hasText: "has no complete billing info yet" })).toBeVisible();
+  await expect(page.getByLabel("Description")).toHaveValue("Firewall licence");
+  const list = await api(page, "sales/list", { query: { customer: id } });
+  expect(list.rows).toHaveLength(0);
+});
