@@ -130,3 +130,17 @@ impl LazyRoute for ImportRoute {
         view! { <crate::imports::ImportPage /> }.into_any()
     }
 }
+
+/// `/settings/api-tokens`: tokens for automation (usage readings, later inbound e-mail).
+pub struct ApiTokensRoute;
+
+#[lazy_route]
+impl LazyRoute for ApiTokensRoute {
+    fn data() -> Self {
+        ApiTokensRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::tokens::ApiTokensPage /> }.into_any()
+    }
+}

@@ -77,6 +77,13 @@ codes! {
     ServiceCodeFormat => "service_code.format",
     ServiceCodeTaken => "service_code.taken",
     RevenueAccountFormat => "revenue_account.format",
+    UsageCustomerRef => "usage.customer_ref",
+    UsageCustomerUnknown => "usage.customer_unknown",
+    UsageServiceUnknown => "usage.service_unknown",
+    UsageDateFuture => "usage.date_future",
+    UsageSourceFormat => "usage.source_format",
+    UsageBatchTooLarge => "usage.batch_too_large",
+    ApiTokenNameTaken => "api_token.name_taken",
 }
 
 impl fmt::Display for Code {

@@ -21,6 +21,7 @@ pub mod phone;
 pub mod rules;
 pub mod sla;
 pub mod text;
+pub mod usage;
 mod value;
 pub mod vat;
 
@@ -54,4 +55,5 @@ pub use sla::{
     TimeOfDay, TimeZoneName, Weekday,
 };
 pub use text::{AddressLine, CustomerName, Label, Notes, PersonName};
+pub use usage::{CustomerRef, CustomerRefDraft, SourceLabel, UsageQuantity, UsageReading, UsageReadingDraft};
 pub use vat::{TaxIdKind, VatId};

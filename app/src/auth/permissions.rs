@@ -64,10 +64,15 @@ pub enum Permission {
     ManageUsers,
     /// Settings: shared SLAs, alert threshold profiles.
     ManageSettings,
+    /// API tokens (create, list, revoke). With the catalogue, contracts and sales items,
+    /// what issue #15 gives admins and billing admins: a token sends billing inputs (usage
+    /// readings), so whoever may change billing may hand one out. Not "settings" in the
+    /// matrix's sense (users, roles, SLAs), which stays with admins.
+    ManageApiTokens,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::UseApp,
         Permission::CreateCustomer,
         Permission::SeeCustomers,
@@ -79,6 +84,7 @@ impl Permission {
         Permission::ManageSales,
         Permission::ManageUsers,
         Permission::ManageSettings,
+        Permission::ManageApiTokens,
     ];
 }
 
@@ -94,7 +100,7 @@ mod tests {
             match p {
                 UseApp | SeeCustomers | EditCustomers | ReadBilling | WorkTickets => [true, true, true],
                 CreateCustomer | ManageUsers | ManageSettings => [true, false, false],
-                EditBilling | ApproveTime | ManageSales => [true, true, false],
+                EditBilling | ApproveTime | ManageSales | ManageApiTokens => [true, true, false],
             }
         };
         for p in Permission::ALL {
