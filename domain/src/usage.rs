@@ -262,7 +262,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             r.customer,
-            CustomerRef::Domain(Domain::parse("xn--mller-it-q9a.de").unwrap())
+            CustomerRef::Domain(Domain::parse("müller-it.de").unwrap())
         );
         assert_eq!(r.service.as_str(), "RMM-SERVER");
         assert_eq!(r.quantity.to_string(), "12");

@@ -87,7 +87,7 @@ pub fn ApiTokensPage() -> impl IntoView {
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let chosen = scopes.get_untracked().iter().map(|s| s.as_str().to_string()).collect();
+        let chosen: Vec<String> = scopes.get_untracked().iter().map(|s| s.as_str().to_string()).collect();
         create.dispatch((name.get_untracked(), chosen));
     };
 

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{CustomerUsage, ReadingRow};
+use super::{UsageOverview, ReadingRow};
 use crate::auth::UserInfo;
 use crate::error::AppError;
 
@@ -54,7 +54,7 @@ const COLUMNS: &str = "s.code, s.name, r.quantity, r.reading_date, r.source, r.e
         (select h.quantity from usage_reading_replacements h where h.reading_id = r.id
           order by h.replaced_at desc limit 1)";
 
-pub async fn customer_usage(pool: &PgPool, customer: Uuid) -> Result<CustomerUsage, AppError> {
+pub async fn customer_usage(pool: &PgPool, customer: Uuid) -> Result<UsageOverview, AppError> {
     let latest: Vec<Row> = sqlx::query_as(&format!(
         "select {COLUMNS} from (
              select distinct on (service_id) * from usage_readings
@@ -79,7 +79,7 @@ pub async fn customer_usage(pool: &PgPool, customer: Uuid) -> Result<CustomerUsa
     .bind(customer)
     .fetch_all(pool)
     .await?;
-    Ok(CustomerUsage {
+    Ok(UsageOverview {
         latest: latest.into_iter().map(reading).collect(),
         history: history.into_iter().map(reading).collect(),
     })

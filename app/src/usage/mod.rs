@@ -71,7 +71,7 @@ pub struct ReadingRow {
 /// A customer's services in use: the latest reading of each service (on or before today),
 /// and the last readings of all, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CustomerUsage {
+pub struct UsageOverview {
     pub latest: Vec<ReadingRow>,
     pub history: Vec<ReadingRow>,
 }
@@ -105,7 +105,7 @@ impl ManualReading {
 
 /// The customer's services in use and their reading history.
 #[server(prefix = "/api", endpoint = "usage/customer")]
-pub async fn customer_usage(customer: Uuid) -> Result<CustomerUsage, AppError> {
+pub async fn customer_usage(customer: Uuid) -> Result<UsageOverview, AppError> {
     crate::server::gate_customer(crate::auth::Permission::ReadBilling, customer, |ctx| async move {
         db::customer_usage(&ctx.pool, customer).await
     })

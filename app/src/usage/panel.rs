@@ -7,7 +7,8 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::{CustomerUsage, ManualReading, Outcome, ReadingRow, add_reading, customer_usage};
+use crate::catalogue::CatalogueEntry;
+use super::{UsageOverview, ManualReading, Outcome, ReadingRow, add_reading, customer_usage};
 use crate::auth::Permission;
 use crate::error::AppError;
 use crate::forms::draft::{Field, FieldContext, field_id, field_lens};
@@ -67,6 +68,39 @@ pub fn UsagePanel(customer: Uuid) -> impl IntoView {
         Some(Err(e)) => general.set(Some(e)),
         None => {}
     });
+
+    view! {
+        <section class="usage-panel stack" aria-labelledby="usage-title">
+            <h2 id="usage-title">{t(k::USAGE_TITLE)}</h2>
+            <p class="muted">{t(k::USAGE_INTRO)}</p>
+            <Transition fallback=|| view! { <p class="muted">{t(k::COMMON_LOADING)}</p> }>
+                {move || usage.get().map(|r| match r {
+                    Err(e) => view! { <p class="form-error" role="alert">{e.message(locale)}</p> }.into_any(),
+                    Ok(usage) => view! { <Readings usage=usage /> }.into_any(),
+                })}
+            </Transition>
+            <Show when=can_edit>
+                <Transition>
+                    {move || services.get().map(|list| view! {
+                        <ReadingForm services=list.unwrap_or_default() state=state add=add done=done general=general />
+                    })}
+                </Transition>
+            </Show>
+        </section>
+    }
+}
+
+/// The form to add a reading (the panel holds its state, so a reload keeps what was typed).
+#[component]
+fn ReadingForm(
+    services: Vec<CatalogueEntry>,
+    state: RwSignal<ManualReading>,
+    add: Action<ManualReading, Result<Outcome, AppError>>,
+    done: RwSignal<Option<Outcome>>,
+    general: RwSignal<Option<AppError>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let ctx = expect_context::<FieldContext>();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         ctx.attempted.set(true);
@@ -84,58 +118,43 @@ pub fn UsagePanel(customer: Uuid) -> impl IntoView {
     };
     let service_id = field_id("service_code");
     let service_error = Memo::new(move |_| ctx.message("service_code"));
-
     view! {
-        <section class="usage-panel stack" aria-labelledby="usage-title">
-            <h2 id="usage-title">{t(k::USAGE_TITLE)}</h2>
-            <p class="muted">{t(k::USAGE_INTRO)}</p>
-            <Transition fallback=|| view! { <p class="muted">{t(k::COMMON_LOADING)}</p> }>
-                {move || usage.get().map(|r| match r {
-                    Err(e) => view! { <p class="form-error" role="alert">{e.message(locale)}</p> }.into_any(),
-                    Ok(usage) => view! { <Readings usage=usage /> }.into_any(),
-                })}
-            </Transition>
-            <Show when=can_edit>
-                <form class="card grid-form" novalidate="" on:submit=submit aria-labelledby="usage-add-title">
-                    <h3 id="usage-add-title">{t(k::USAGE_ADD_TITLE)}</h3>
-                    <div class="field">
-                        <label for=service_id.clone()>{t(k::USAGE_SERVICE)} <span class="required" aria-hidden="true">" *"</span></label>
-                        <select id=service_id.clone() aria-required="true" aria-describedby=format!("{service_id}-error")
-                            aria-invalid=move || service_error.get().is_some().to_string()
-                            prop:value=move || state.with(|r| r.service_code.clone())
-                            on:change=move |ev| {
-                                state.update(|r| r.service_code = event_target_value(&ev));
-                                ctx.server.update(|s| s.retain(|p| p.field != "service_code"));
-                                ctx.touched.update(|t| { t.insert("service_code".to_string()); });
-                            }>
-                            <option value="">{t(k::USAGE_CHOOSE_SERVICE)}</option>
-                            <Transition>
-                                {move || services.get().and_then(Result::ok).map(|list| list.into_iter().map(|s| view! {
-                                    <option value=s.service.code.clone()>{format!("{} ({})", s.service.name, s.service.code)}</option>
-                                }).collect_view())}
-                            </Transition>
-                        </select>
-                        <p class="field-error" id=format!("{service_id}-error") aria-live="polite">{move || service_error.get()}</p>
-                    </div>
-                    <Field path="quantity" label=k::USAGE_QUANTITY required=true inputmode="decimal"
-                        lens=field_lens(state, |r| &r.quantity, |r| &mut r.quantity) />
-                    <Field path="reading_date" label=k::USAGE_READING_DATE required=true input_type="date"
-                        lens=field_lens(state, |r| &r.reading_date, |r| &mut r.reading_date) />
-                    <Field path="external_ref" label=k::USAGE_EXTERNAL_REF
-                        lens=field_lens(state, |r| &r.external_ref, |r| &mut r.external_ref) />
-                    <p class="notice" role="status">{notice}</p>
-                    <p class="form-error" role="alert">{move || general.get().map(|e| e.message(locale))}</p>
-                    <div class="actions">
-                        <button type="submit" class="button primary" disabled=move || add.pending().get()>{t(k::USAGE_ADD)}</button>
-                    </div>
-                </form>
-            </Show>
-        </section>
+        <form class="card grid-form" novalidate="" on:submit=submit aria-labelledby="usage-add-title">
+            <h3 id="usage-add-title">{t(k::USAGE_ADD_TITLE)}</h3>
+            <div class="field">
+                <label for=service_id.clone()>{t(k::USAGE_SERVICE)} <span class="required" aria-hidden="true">" *"</span></label>
+                <select id=service_id.clone() aria-required="true" aria-describedby=format!("{service_id}-error")
+                    aria-invalid=move || service_error.get().is_some().to_string()
+                    prop:value=move || state.with(|r| r.service_code.clone())
+                    on:change=move |ev| {
+                        state.update(|r| r.service_code = event_target_value(&ev));
+                        ctx.server.update(|s| s.retain(|p| p.field != "service_code"));
+                        ctx.touched.update(|t| { t.insert("service_code".to_string()); });
+                    }>
+                    <option value="">{t(k::USAGE_CHOOSE_SERVICE)}</option>
+                    {services.into_iter().map(|s| view! {
+                        <option value=s.service.code.clone()>{format!("{} ({})", s.service.name, s.service.code)}</option>
+                    }).collect_view()}
+                </select>
+                <p class="field-error" id=format!("{service_id}-error") aria-live="polite">{move || service_error.get()}</p>
+            </div>
+            <Field path="quantity" label=k::USAGE_QUANTITY required=true inputmode="decimal"
+                lens=field_lens(state, |r| &r.quantity, |r| &mut r.quantity) />
+            <Field path="reading_date" label=k::USAGE_READING_DATE required=true input_type="date"
+                lens=field_lens(state, |r| &r.reading_date, |r| &mut r.reading_date) />
+            <Field path="external_ref" label=k::USAGE_EXTERNAL_REF
+                lens=field_lens(state, |r| &r.external_ref, |r| &mut r.external_ref) />
+            <p class="notice" role="status">{notice}</p>
+            <p class="form-error" role="alert">{move || general.get().map(|e| e.message(locale))}</p>
+            <div class="actions">
+                <button type="submit" class="button primary" disabled=move || add.pending().get()>{t(k::USAGE_ADD)}</button>
+            </div>
+        </form>
     }
 }
 
 #[component]
-fn Readings(usage: CustomerUsage) -> impl IntoView {
+fn Readings(usage: UsageOverview) -> impl IntoView {
     if usage.history.is_empty() {
         return view! { <p class="muted">{t(k::USAGE_NONE)}</p> }.into_any();
     }
