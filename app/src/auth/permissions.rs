@@ -93,7 +93,8 @@ mod tests {
     use super::*;
     use Permission::*;
 
-    /// PRODUCT.md's "Who may do what", staff columns, row by row.
+    /// PRODUCT.md's "Who may do what", staff columns, row by row; API tokens as issue #15
+    /// gives them (admins and billing admins, with the catalogue, contracts and sales items).
     #[test]
     fn matches_the_product_matrix() {
         let expect = |p: Permission| -> [bool; 3] {
