@@ -260,10 +260,7 @@ mod tests {
         )
         .parse(today())
         .unwrap();
-        assert_eq!(
-            r.customer,
-            CustomerRef::Domain(Domain::parse("müller-it.de").unwrap())
-        );
+        assert_eq!(r.customer, CustomerRef::Domain(Domain::parse("müller-it.de").unwrap()));
         assert_eq!(r.service.as_str(), "RMM-SERVER");
         assert_eq!(r.quantity.to_string(), "12");
         assert_eq!((r.source_label, r.external_ref), (None, None));

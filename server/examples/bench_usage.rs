@@ -209,7 +209,11 @@ async fn post(client: &reqwest::Client, base: &str, auth: &str, body: Vec<u8>, e
         .unwrap();
     let status = res.status();
     let body: Value = res.json().await.unwrap();
-    assert!(status.is_success(), "{status}: {}", body.to_string().chars().take(300).collect::<String>());
+    assert!(
+        status.is_success(),
+        "{status}: {}",
+        body.to_string().chars().take(300).collect::<String>()
+    );
     assert_eq!(body[expect].as_u64(), Some(BATCH as u64), "{}", body["created"]);
 }
 

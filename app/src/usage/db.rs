@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{UsageOverview, ReadingRow};
+use super::{ReadingRow, UsageOverview};
 use crate::auth::UserInfo;
 use crate::error::AppError;
 

@@ -7,9 +7,9 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::catalogue::CatalogueEntry;
-use super::{UsageOverview, ManualReading, Outcome, ReadingRow, add_reading, customer_usage};
+use super::{ManualReading, Outcome, ReadingRow, UsageOverview, add_reading, customer_usage};
 use crate::auth::Permission;
+use crate::catalogue::CatalogueEntry;
 use crate::error::AppError;
 use crate::forms::draft::{Field, FieldContext, field_id, field_lens};
 use crate::i18n::{k, t, text_with, use_locale};
