@@ -24,7 +24,7 @@ pub mod http;
 pub mod ingest;
 mod panel;
 
-pub use panel::UsagePanel;
+pub use panel::{UsageData, UsagePanel};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;

@@ -28,16 +28,48 @@ fn source_label(source: &str) -> String {
     }
 }
 
-/// Services in use for `customer`. Creates its resources itself: mount it at the top of
-/// a tab's view (not inside an already resolved `Transition`, see ARCHITECTURE.md).
+/// The panel's data. Create it with the page's other resources, at the top of the page
+/// and never inside a tab: a resource created inside an already resolved `Transition`
+/// breaks hydration (ARCHITECTURE.md, "Hydration lessons"). `id` is the page's customer.
+#[derive(Clone, Copy)]
+pub struct UsageData {
+    reload: RwSignal<u32>,
+    usage: Resource<Result<UsageOverview, AppError>>,
+    services: Resource<Result<Vec<CatalogueEntry>, AppError>>,
+}
+
+impl UsageData {
+    pub fn new(id: impl Fn() -> Option<Uuid> + Send + Sync + 'static) -> Self {
+        let reload = RwSignal::new(0u32);
+        let usage = Resource::new(
+            move || (id(), reload.get()),
+            |(id, _)| async move {
+                match id {
+                    Some(id) => customer_usage(id).await,
+                    None => Err(AppError::NotFound),
+                }
+            },
+        );
+        let services = Resource::new(|| (), |_| crate::catalogue::list_services(false));
+        UsageData {
+            reload,
+            usage,
+            services,
+        }
+    }
+}
+
+/// Services in use for `customer`, from `data` (see [`UsageData`]).
 #[component]
-pub fn UsagePanel(customer: Uuid) -> impl IntoView {
+pub fn UsagePanel(customer: Uuid, data: UsageData) -> impl IntoView {
     let locale = use_locale();
     let user = use_user();
     let can_edit = move || user.with(|u| u.as_ref().is_some_and(|u| u.can(Permission::EditBilling)));
-    let reload = RwSignal::new(0u32);
-    let usage = Resource::new(move || reload.get(), move |_| customer_usage(customer));
-    let services = Resource::new(|| (), |_| crate::catalogue::list_services(false));
+    let UsageData {
+        reload,
+        usage,
+        services,
+    } = data;
     let state = RwSignal::new(ManualReading {
         reading_date: today().to_string(),
         ..ManualReading::default()
