@@ -16,6 +16,8 @@ pub mod sales;
 pub mod settings;
 pub mod shell;
 pub mod ui;
+pub mod tokens;
+pub mod usage;
 pub mod users;
 
 #[cfg(feature = "ssr")]
@@ -127,6 +129,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/alert-profiles") view={Lazy::<routes::AlertProfilesRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/services") view={Lazy::<routes::ServicesRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/import") view={Lazy::<routes::ImportRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/settings/api-tokens") view={Lazy::<routes::ApiTokensRoute>::new()} ssr=ASYNC />
                     <Route path=WildcardSegment("any") view=shell::NotFound ssr=ASYNC />
                 </ParentRoute>
             </Routes>

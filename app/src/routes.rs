@@ -160,3 +160,17 @@ impl LazyRoute for SalesItemRoute {
         view! { <crate::sales::SalesItemPage /> }.into_any()
     }
 }
+
+/// `/settings/api-tokens`: tokens for automation (usage readings, later inbound e-mail).
+pub struct ApiTokensRoute;
+
+#[lazy_route]
+impl LazyRoute for ApiTokensRoute {
+    fn data() -> Self {
+        ApiTokensRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::tokens::ApiTokensPage /> }.into_any()
+    }
+}

@@ -79,6 +79,13 @@ codes! {
     RevenueAccountFormat => "revenue_account.format",
     ServiceCodeUnknown => "service_code.unknown",
     SalesItemContract => "sales_item.contract",
+    UsageCustomerRef => "usage.customer_ref",
+    UsageCustomerUnknown => "usage.customer_unknown",
+    UsageServiceUnknown => "usage.service_unknown",
+    UsageDateFuture => "usage.date_future",
+    UsageSourceFormat => "usage.source_format",
+    UsageBatchTooLarge => "usage.batch_too_large",
+    ApiTokenNameTaken => "api_token.name_taken",
 }
 
 impl fmt::Display for Code {

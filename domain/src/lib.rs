@@ -22,6 +22,7 @@ pub mod rules;
 pub mod sales;
 pub mod sla;
 pub mod text;
+pub mod usage;
 mod value;
 pub mod vat;
 
@@ -56,4 +57,5 @@ pub use sla::{
     TimeOfDay, TimeZoneName, Weekday,
 };
 pub use text::{AddressLine, CustomerName, Label, Notes, PersonName};
+pub use usage::{CustomerRef, CustomerRefDraft, SourceLabel, UsageQuantity, UsageReading, UsageReadingDraft};
 pub use vat::{TaxIdKind, VatId};

@@ -64,10 +64,15 @@ pub enum Permission {
     ManageUsers,
     /// Settings: shared SLAs, alert threshold profiles.
     ManageSettings,
+    /// API tokens (create, list, revoke). With the catalogue, contracts and sales items,
+    /// what issue #15 gives admins and billing admins: a token sends billing inputs (usage
+    /// readings), so whoever may change billing may hand one out. Not "settings" in the
+    /// matrix's sense (users, roles, SLAs), which stays with admins.
+    ManageApiTokens,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::UseApp,
         Permission::CreateCustomer,
         Permission::SeeCustomers,
@@ -79,6 +84,7 @@ impl Permission {
         Permission::ManageSales,
         Permission::ManageUsers,
         Permission::ManageSettings,
+        Permission::ManageApiTokens,
     ];
 }
 
@@ -87,14 +93,15 @@ mod tests {
     use super::*;
     use Permission::*;
 
-    /// PRODUCT.md's "Who may do what", staff columns, row by row.
+    /// PRODUCT.md's "Who may do what", staff columns, row by row; API tokens as issue #15
+    /// gives them (admins and billing admins, with the catalogue, contracts and sales items).
     #[test]
     fn matches_the_product_matrix() {
         let expect = |p: Permission| -> [bool; 3] {
             match p {
                 UseApp | SeeCustomers | EditCustomers | ReadBilling | WorkTickets => [true, true, true],
                 CreateCustomer | ManageUsers | ManageSettings => [true, false, false],
-                EditBilling | ApproveTime | ManageSales => [true, true, false],
+                EditBilling | ApproveTime | ManageSales | ManageApiTokens => [true, true, false],
             }
         };
         for p in Permission::ALL {

@@ -2,9 +2,11 @@
 //! authorization gate every server function passes through, and error mapping.
 
 pub mod billing_gate;
+pub mod api_token;
 pub mod gate;
 pub mod idempotency;
 
+pub use api_token::{ApiPrincipal, authorize_token};
 pub use gate::{Ctx, PublicCtx, authorize, check_customer_scope, gate, gate_customer, public, redirect_form_post};
 
 use std::sync::Arc;

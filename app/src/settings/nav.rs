@@ -13,6 +13,7 @@ pub fn SettingsNav() -> impl IntoView {
             <A href="/settings/alert-profiles">{t(k::SETTINGS_ALERT_PROFILES)}</A>
             <A href="/settings/services">{t(k::CATALOGUE_TITLE)}</A>
             <A href="/settings/import">{t(k::IMPORT_TITLE)}</A>
+            <A href="/settings/api-tokens">{t(k::API_TOKENS_TITLE)}</A>
         </nav>
     }
 }

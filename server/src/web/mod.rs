@@ -115,6 +115,7 @@ pub fn router(config: &Config, pool: PgPool) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .merge(app::imports::http::routes())
+        .merge(app::usage::http::routes())
         .route("/api/{*fn_name}", any(unknown_function))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos_state.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(

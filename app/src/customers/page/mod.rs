@@ -59,6 +59,8 @@ pub struct PageData {
     pub staff: Resource<Result<Vec<StaffOption>, AppError>>,
     /// The customer with all its descendants.
     pub group: Resource<Result<GroupReport, AppError>>,
+    /// Services in use, loaded only while the Billing tab is shown.
+    pub usage: crate::usage::UsageData,
 }
 
 impl PageData {
@@ -111,12 +113,14 @@ pub fn CustomerPage() -> impl IntoView {
             }
         },
     );
+    let usage = crate::usage::UsageData::new(move || id().filter(|_| tab.with(|t| t == "billing")));
     provide_context(PageData {
         reload: Callback::new(move |_| generation.update(|g| *g += 1)),
         saved,
         history,
         staff,
         group,
+        usage,
     });
     // A notice belongs to the tab it was given on.
     Effect::new(move |_| {
