@@ -15,8 +15,8 @@ pub mod routes;
 pub mod sales;
 pub mod settings;
 pub mod shell;
-pub mod ui;
 pub mod tokens;
+pub mod ui;
 pub mod usage;
 pub mod users;
 
@@ -122,8 +122,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers") view=customers::CustomersPage ssr=ASYNC />
                     <Route path=path!("/customers/new") view={Lazy::<routes::NewCustomerRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/customers/:id/:tab?") view={Lazy::<routes::CustomerRoute>::new()} ssr=ASYNC />
-                    <Route path=path!("/sales") view={Lazy::<routes::SalesRoute>::new()} ssr=ASYNC />
-                    <Route path=path!("/sales/items/:id") view={Lazy::<routes::SalesItemRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/users") view={Lazy::<routes::UsersRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/slas") view={Lazy::<routes::SlasRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/alert-profiles") view={Lazy::<routes::AlertProfilesRoute>::new()} ssr=ASYNC />

@@ -131,36 +131,6 @@ impl LazyRoute for ImportRoute {
     }
 }
 
-/// `/sales`: Sales & billing.
-pub struct SalesRoute;
-
-#[lazy_route]
-impl LazyRoute for SalesRoute {
-    fn data() -> Self {
-        SalesRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <crate::sales::SalesPage /> }.into_any()
-    }
-}
-
-/// `/sales/items/new` and `/sales/items/:id`: one sales item.
-pub struct SalesItemRoute;
-
-#[lazy_route]
-impl LazyRoute for SalesItemRoute {
-    fn data() -> Self {
-        // The billing-info gate's form checks postal codes with the tables.
-        crate::forms::reference_tables::prefetch();
-        SalesItemRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <crate::sales::SalesItemPage /> }.into_any()
-    }
-}
-
 /// `/settings/api-tokens`: tokens for automation (usage readings, later inbound e-mail).
 pub struct ApiTokensRoute;
 

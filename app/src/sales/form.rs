@@ -220,12 +220,19 @@ fn SalesItemForm(row: Option<SalesItemRow>) -> impl IntoView {
         let navigate = navigate.clone();
         move |row: SalesItemRow| {
             local_draft::clear(&draft_key());
-            let to = if from_customer {
-                format!("/customers/{}/sales?saved=1", row.customer)
+            #[cfg(not(feature = "hydrate"))]
+            let _ = &row;
+            if from_customer {
+                // The customer page is entered by a full load (see its tabs).
+                #[cfg(feature = "hydrate")]
+                if let Some(w) = web_sys::window() {
+                    let _ = w
+                        .location()
+                        .assign(&format!("/customers/{}/sales?saved=1", row.customer));
+                }
             } else {
-                "/sales?saved=1".to_string()
-            };
-            navigate(&to, Default::default());
+                navigate("/sales?saved=1", Default::default());
+            }
         }
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {

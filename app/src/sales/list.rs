@@ -100,7 +100,9 @@ pub fn SalesItemsList(customer: Uuid) -> impl IntoView {
         <section class="card" aria-labelledby="sales-tab-title">
             <header class="page-header with-actions">
                 <h2 id="sales-tab-title">{t(k::SALES_ITEMS_TITLE)}</h2>
-                <a class="button primary" id="new-sales-item"
+                // rel=external like the customer page's tabs: leaving the customer page
+                // by the client router hit a disposed-signal panic (docs/ARCHITECTURE.md).
+                <a class="button primary" id="new-sales-item" rel="external"
                     href=format!("/sales/items/new?customer={customer}")>{t(k::SALES_NEW)}</a>
             </header>
             <StatusFilter base=base query=query />
@@ -115,7 +117,9 @@ pub fn SalesItemsList(customer: Uuid) -> impl IntoView {
 
 #[component]
 fn StatusFilter(base: String, query: Memo<SalesQuery>) -> impl IntoView {
+    let saved = use_query_map().with_untracked(|q| q.get("saved").is_some());
     view! {
+        {saved.then(|| view! { <p class="notice" role="status" id="sales-saved">{t(k::SALES_SAVED)}</p> })}
         <nav class="filter-links" aria-label=t(k::SALES_STATUS)>
             {[SalesStatus::All, SalesStatus::Open, SalesStatus::Invoiced].into_iter().map(|s| {
                 let href = if s == SalesStatus::All { base.clone() } else { format!("{base}?status={}", status_str(s)) };
@@ -199,7 +203,7 @@ fn SalesResult(
                             view! { <span class="badge">{t(k::SALES_STATUS_OPEN)}</span> }.into_any()
                         }}</td>
                         <td class="row-actions">
-                            <a class="button small" href=format!("/sales/items/{}", row.id) aria-label=label>
+                            <a class="button small" href=format!("/sales/items/{}", row.id) aria-label=label rel=(!show_customer).then_some("external")>
                                 {t(if row.invoiced { k::SALES_VIEW } else { k::SETTINGS_EDIT })}
                             </a>
                         </td>

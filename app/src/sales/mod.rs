@@ -11,6 +11,17 @@ mod list;
 pub use form::SalesItemPage;
 pub use list::{SalesItemsList, SalesPage};
 
+/// The page of the Sales & billing route: one sales item when the path names one.
+#[component]
+pub fn SalesSection() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    if params.with_untracked(|p| p.get("id").is_some()) {
+        view! { <SalesItemPage /> }.into_any()
+    } else {
+        view! { <SalesPage /> }.into_any()
+    }
+}
+
 use chrono::NaiveDate;
 use domain::SalesItemDraft;
 use leptos::prelude::*;

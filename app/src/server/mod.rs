@@ -1,8 +1,8 @@
 //! Server-only plumbing shared by every feature: the application state, the
 //! authorization gate every server function passes through, and error mapping.
 
-pub mod billing_gate;
 pub mod api_token;
+pub mod billing_gate;
 pub mod gate;
 pub mod idempotency;
 

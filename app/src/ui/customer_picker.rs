@@ -69,7 +69,7 @@ pub fn CustomerPicker(
                             " " <span class="badge warn">{t(k::BILLING_MISSING)}</span>
                         })}
                         " "
-                        <button type="button" class="button small" id=input_id.clone()
+                        <button type="button" class="button small"
                             on:click=move |_| value.set(None)>{t(k::PICKER_CHANGE)}</button>
                     </div>
                 }.into_any(),
