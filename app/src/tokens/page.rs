@@ -2,6 +2,8 @@
 //! see when each was last used, revoke one.
 
 use leptos::prelude::*;
+
+use crate::ui::{DataTable, Th};
 use leptos_meta::Title;
 use uuid::Uuid;
 
@@ -182,20 +184,15 @@ fn TokenTable(
             .unwrap_or_else(|| t(k::USERS_NEVER).to_string())
     };
     view! {
-        <div class="table-wrap">
-            <table class="data">
-                <thead>
-                    <tr>
-                        <th scope="col">{t(k::API_TOKENS_NAME)}</th>
-                        <th scope="col">{t(k::API_TOKENS_TOKEN)}</th>
-                        <th scope="col">{t(k::API_TOKENS_SCOPES)}</th>
-                        <th scope="col">{t(k::API_TOKENS_CREATED_BY)}</th>
-                        <th scope="col">{t(k::API_TOKENS_LAST_USED)}</th>
-                        <th scope="col">{t(k::API_TOKENS_STATUS)}</th>
-                        <th scope="col"><span class="visually-hidden">{t(k::SETTINGS_ACTIONS)}</span></th>
-                    </tr>
-                </thead>
-                <tbody>
+        <DataTable id="api-token-table" columns=vec![
+            Th::text(k::API_TOKENS_NAME),
+            Th::text(k::API_TOKENS_TOKEN),
+            Th::text(k::API_TOKENS_SCOPES),
+            Th::text(k::API_TOKENS_CREATED_BY),
+            Th::text(k::API_TOKENS_LAST_USED),
+            Th::text(k::API_TOKENS_STATUS),
+            Th::actions(),
+        ]>
                     {rows.into_iter().map(|token| {
                         let id = token.id;
                         let revoked = token.revoked_at.is_some();
@@ -235,8 +232,6 @@ fn TokenTable(
                             </tr>
                         }
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     }
 }
