@@ -138,6 +138,27 @@ impl From<Vec<domain::FieldError>> for AppError {
 }
 
 impl AppError {
+    /// The same error with every field path of a validation error under `prefix`
+    /// (`parts[0].rate` → `contract.parts[0].rate`), for a nested form.
+    pub fn nested_at(self, prefix: &str) -> AppError {
+        match self {
+            AppError::Validation { fields } => AppError::Validation {
+                fields: fields
+                    .into_iter()
+                    .map(|mut f| {
+                        f.field = match f.field.as_str() {
+                            "" => prefix.to_string(),
+                            rest if rest.starts_with('[') => format!("{prefix}{rest}"),
+                            rest => format!("{prefix}.{rest}"),
+                        };
+                        f
+                    })
+                    .collect(),
+            },
+            other => other,
+        }
+    }
+
     pub fn validation(fields: Vec<FieldProblem>) -> Self {
         AppError::Validation { fields }
     }

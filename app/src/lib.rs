@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod catalogue;
+pub mod contracts;
 pub mod customers;
 pub mod error;
 pub mod forms;
@@ -122,6 +123,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers") view=customers::CustomersPage ssr=ASYNC />
                     <Route path=path!("/customers/new") view={Lazy::<routes::NewCustomerRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/customers/:id/:tab?") view={Lazy::<routes::CustomerRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/sales") view={Lazy::<routes::SalesRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/contracts") view={Lazy::<routes::ContractsRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/contracts/:id") view={Lazy::<routes::ContractRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/sales/items/:id") view={Lazy::<routes::SalesItemRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/users") view={Lazy::<routes::UsersRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/slas") view={Lazy::<routes::SlasRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/alert-profiles") view={Lazy::<routes::AlertProfilesRoute>::new()} ssr=ASYNC />

@@ -131,6 +131,66 @@ impl LazyRoute for ImportRoute {
     }
 }
 
+/// `/sales`: Sales & billing.
+pub struct SalesRoute;
+
+#[lazy_route]
+impl LazyRoute for SalesRoute {
+    fn data() -> Self {
+        SalesRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::sales::SalesPage /> }.into_any()
+    }
+}
+
+/// `/sales/items/new` and `/sales/items/:id`: one sales item.
+pub struct SalesItemRoute;
+
+#[lazy_route]
+impl LazyRoute for SalesItemRoute {
+    fn data() -> Self {
+        // The billing-info gate's form checks postal codes with the tables.
+        crate::forms::reference_tables::prefetch();
+        SalesItemRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::sales::SalesItemPage /> }.into_any()
+    }
+}
+
+/// `/contracts`: every contract, filtered.
+pub struct ContractsRoute;
+
+#[lazy_route]
+impl LazyRoute for ContractsRoute {
+    fn data() -> Self {
+        ContractsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::contracts::ContractsPage /> }.into_any()
+    }
+}
+
+/// `/contracts/new` and `/contracts/:id`: one contract.
+pub struct ContractRoute;
+
+#[lazy_route]
+impl LazyRoute for ContractRoute {
+    fn data() -> Self {
+        // The billing-info gate's form checks postal codes with the tables.
+        crate::forms::reference_tables::prefetch();
+        ContractRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::contracts::ContractPage /> }.into_any()
+    }
+}
+
 /// `/settings/api-tokens`: tokens for automation (usage readings, later inbound e-mail).
 pub struct ApiTokensRoute;
 

@@ -11,6 +11,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::bank::{Bic, Iban, MandateReference};
+use crate::catalogue::ServiceCode;
+use crate::contract_change::RoundingRule;
 use crate::error::{Code, Errors, FieldError, indexed};
 use crate::money::{Currency, Money, Quantity, UnitPrice};
 use crate::number::parse_integer;
@@ -59,7 +61,7 @@ choice!(
 );
 
 /// A contract part's terms, by type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ContractTerms {
     Retainer {
@@ -118,6 +120,12 @@ impl ContractTerms {
 pub struct ContractPart {
     pub description: Option<Label>,
     pub terms: ContractTerms,
+    /// The catalogue service the part bills (its code), when linked.
+    pub service: Option<ServiceCode>,
+    /// Bill at least this quantity (devices, GB, seats, units).
+    pub min_quantity: Option<Quantity>,
+    /// The quantity follows the latest reading of the linked service.
+    pub quantity_from_usage: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -142,6 +150,8 @@ pub struct ContractHeader {
     pub payment_terms_days: u32,
     pub payment_method: PaymentMethod,
     pub notes: Option<Notes>,
+    /// How worked minutes become billable minutes; none: as worked.
+    pub rounding: Option<RoundingRule>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -169,6 +179,10 @@ pub struct ContractPartDraft {
     pub backup_unit: String,
     pub due_date: String,
     pub estimated_hours: String,
+    /// Code of the linked catalogue service; empty when none.
+    pub service_code: String,
+    pub min_quantity: String,
+    pub quantity_from_usage: bool,
 }
 
 impl ContractPartDraft {
@@ -257,8 +271,19 @@ impl ContractPartDraft {
                 })
             }
         };
-        let part = match (description, terms) {
-            (Some(description), Some(terms)) => Some(ContractPart { description, terms }),
+        let service = e.optional("service_code", &self.service_code, ServiceCode::parse);
+        let min_quantity = e.optional("min_quantity", &self.min_quantity, Quantity::parse);
+        if self.quantity_from_usage && self.service_code.trim().is_empty() {
+            e.push(FieldError::new(Code::UsageNeedsService).at("quantity_from_usage"));
+        }
+        let part = match (description, terms, service, min_quantity) {
+            (Some(description), Some(terms), Some(service), Some(min_quantity)) => Some(ContractPart {
+                description,
+                terms,
+                service,
+                min_quantity,
+                quantity_from_usage: self.quantity_from_usage,
+            }),
             _ => None,
         };
         e.finish(part)
@@ -284,6 +309,9 @@ pub struct ContractDraft {
     pub bic: String,
     pub mandate_reference: String,
     pub notes: String,
+    /// Time rounding in minutes: the minimum billed per entry and the increment.
+    pub rounding_minimum: String,
+    pub rounding_increment: String,
     pub parts: Vec<ContractPartDraft>,
 }
 
@@ -302,6 +330,8 @@ impl Default for ContractDraft {
             bic: String::new(),
             mandate_reference: String::new(),
             notes: String::new(),
+            rounding_minimum: String::new(),
+            rounding_increment: String::new(),
             parts: vec![ContractPartDraft::default()],
         }
     }
@@ -354,6 +384,7 @@ impl ContractDraft {
             }
         };
         let notes = e.optional("notes", &self.notes, Notes::parse);
+        let rounding = RoundingRule::parse(&self.rounding_minimum, &self.rounding_increment, &mut e);
         if self.parts.is_empty() {
             e.push(FieldError::new(Code::Required).at("parts"));
         }
@@ -375,6 +406,7 @@ impl ContractDraft {
                 payment_terms_days: payment_terms_days?,
                 payment_method: payment_method?,
                 notes: notes?,
+                rounding: rounding?,
             })
         });
         let contract = header.and_then(|header| {

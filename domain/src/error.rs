@@ -86,6 +86,13 @@ codes! {
     UsageSourceFormat => "usage.source_format",
     UsageBatchTooLarge => "usage.batch_too_large",
     ApiTokenNameTaken => "api_token.name_taken",
+    VersionOutsideContract => "contract_version.outside",
+    VersionNotAfter => "contract_version.not_after",
+    VersionTypeChange => "contract_version.type_change",
+    EndBeforeBilled => "contract.end_before_billed",
+    UsageNeedsService => "contract_part.usage_needs_service",
+    ContractChanged => "contract.changed",
+    ContractBilledFixed => "contract.billed_fixed",
 }
 
 impl fmt::Display for Code {

@@ -6,6 +6,7 @@ pub mod bank;
 pub mod catalogue;
 pub mod check;
 pub mod contract;
+pub mod contract_change;
 pub mod country;
 pub mod customer;
 pub mod domain_name;
@@ -33,6 +34,7 @@ pub use contract::{
     BackupUnit, Contract, ContractDraft, ContractHeader, ContractPart, ContractPartDraft, ContractTerms, ContractType,
     DeviceCategory, PaymentMethod, PaymentMethodKind,
 };
+pub use contract_change::{ContractStatus, PartVersion, PartVersionDraft, RoundingRule};
 pub use country::Country;
 pub use customer::{
     BillingGap, BillingInfo, BillingInfoDraft, ContactForm, ContactFormDraft, InvoiceDelivery, InvoiceTemplate,

@@ -1,7 +1,7 @@
 //! Benchmark of the customer list, search and customer page at scale (`scripts/bench-customers.sh`).
 //!
 //! Creates a scratch database next to `DATABASE_URL` (dropped and recreated each run),
-//! seeds 100,000 customers with 200,000 contacts, serves the real router on a local port
+//! seeds 100,000 customers with 200,000 contacts and 50,000 contracts, serves the real router on a local port
 //! and calls the server functions over HTTP as the browser does, signed in, at 1 and at 50
 //! concurrent clients. Prints p50/p99 latency and throughput per function.
 
@@ -136,6 +136,17 @@ async fn main() {
         ),
         ("billing banner count", "customers/billing-gaps", Value::Null),
         ("customer page", "customers/get", json!({ "id": middle })),
+        ("contracts list, first page", "contracts/list", json!({ "query": {} })),
+        (
+            "contracts list, type filter (hourly, 1 in 10)",
+            "contracts/list",
+            json!({ "query": { "contract_type": "hourly" } }),
+        ),
+        (
+            "contracts list, ending soon",
+            "contracts/list",
+            json!({ "query": { "ending_soon": true } }),
+        ),
         (RESTRICTED, "customers/list", json!({ "query": {} })),
     ];
     println!();
@@ -259,6 +270,17 @@ async fn seed(pool: &sqlx::PgPool) {
                                 payment_terms_days, payment_method)
          select id, 'Managed Services', date '2026-01-01', 'monthly', 'advance', 'EUR', 14, 'manual'
            from customers where extract(minute from created_at)::int % 2 = 0",
+        // One part per contract (every tenth hourly, the rest retainers) with its first
+        // version; every twentieth contract ends within the next 60 days.
+        "insert into contract_parts (contract_id, position, contract_type, terms)
+         select id, 0, case when n % 10 = 0 then 'hourly' else 'retainer' end,
+                case when n % 10 = 0 then '{\"type\":\"hourly\",\"rate\":\"95 EUR\",\"after_hours_rate\":null}'::jsonb
+                     else '{\"type\":\"retainer\",\"quantity\":\"3\",\"rate\":\"49 EUR\"}'::jsonb end
+           from (select id, row_number() over (order by id) n from contracts) k",
+        "insert into contract_part_versions (part_id, valid_from, terms)
+         select p.id, k.start_date, p.terms from contract_parts p join contracts k on k.id = p.contract_id",
+        "update contracts set end_date = current_date + 30
+          where id in (select id from contracts order by md5(id::text) limit (select count(*) / 20 from contracts))",
         // As autovacuum would leave the tables soon after: statistics and the visibility map.
         "vacuum analyze",
     ] {

@@ -60,7 +60,10 @@ pub async fn create(
         .execute(&mut *tx)
         .await?;
     if let Some(contract) = &new.contract {
-        insert_contract(&mut tx, id, contract).await?;
+        // Field paths of the contract's errors are relative to the wizard's contract step.
+        crate::contracts::db::insert(&mut tx, id, contract, true, Some(user))
+            .await
+            .map_err(|e| e.nested_at("contract"))?;
     }
     insert_main_contact(&mut tx, id, &new).await?;
     idempotency::finish(&mut tx, key, &Created { customer_id: id }).await?;
@@ -166,58 +169,6 @@ async fn insert_definition<T: serde::Serialize>(
     .bind(json)
     .fetch_one(&mut *tx)
     .await?)
-}
-
-async fn insert_contract(tx: &mut PgConnection, customer: Uuid, contract: &domain::Contract) -> Result<(), AppError> {
-    let h = &contract.header;
-    let (method, iban, bic, mandate) = match &h.payment_method {
-        domain::PaymentMethod::Manual => ("manual", None, None, None),
-        domain::PaymentMethod::SepaDirectDebit {
-            iban,
-            bic,
-            mandate_reference,
-        } => (
-            "sepa_direct_debit",
-            Some(iban.to_string()),
-            text(bic),
-            Some(mandate_reference.to_string()),
-        ),
-    };
-    let contract_id: Uuid = sqlx::query_scalar(
-        "insert into contracts (customer_id, name, start_date, end_date, billing_cycle, billing_timing, currency,
-                                payment_terms_days, payment_method, iban, bic, mandate_reference, notes)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id",
-    )
-    .bind(customer)
-    .bind(h.name.to_string())
-    .bind(h.period.start())
-    .bind(h.period.end())
-    .bind(h.billing_cycle.as_str())
-    .bind(h.billing_timing.as_str())
-    .bind(h.currency.to_string())
-    .bind(h.payment_terms_days as i32)
-    .bind(method)
-    .bind(iban)
-    .bind(bic)
-    .bind(mandate)
-    .bind(text(&h.notes))
-    .fetch_one(&mut *tx)
-    .await?;
-    for (position, part) in contract.parts.iter().enumerate() {
-        let terms = serde_json::to_value(&part.terms).map_err(|e| crate::server::internal("terms", e))?;
-        sqlx::query(
-            "insert into contract_parts (contract_id, position, contract_type, description, terms)
-             values ($1, $2, $3, $4, $5)",
-        )
-        .bind(contract_id)
-        .bind(position as i32)
-        .bind(part.terms.contract_type().as_str())
-        .bind(text(&part.description))
-        .bind(terms)
-        .execute(&mut *tx)
-        .await?;
-    }
-    Ok(())
 }
 
 async fn insert_main_contact(tx: &mut PgConnection, customer: Uuid, new: &NewCustomer) -> Result<(), AppError> {

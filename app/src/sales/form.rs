@@ -12,7 +12,6 @@ use uuid::Uuid;
 
 use super::{SalesItemRow, block_contracts, create_sales_item, delete_sales_item, get_sales_item, save_sales_item};
 use crate::catalogue::list_services;
-use crate::customers::get_customer;
 use crate::error::AppError;
 use crate::forms::draft::{Choice, Field, FieldContext, field_lens};
 use crate::forms::local_draft;
@@ -150,21 +149,7 @@ fn SalesItemForm(row: Option<SalesItemRow>) -> impl IntoView {
         }
     });
     // Opened from a customer's Sales tab: that customer, unless a draft says otherwise.
-    Effect::new(move |_| {
-        if let (true, Some(id)) = (loaded.get(), preset)
-            && picked.get_untracked().is_none()
-        {
-            leptos::task::spawn_local(async move {
-                if let Ok(c) = get_customer(id).await {
-                    picked.set(Some(PickedCustomer {
-                        id: c.id,
-                        name: c.name,
-                        billing_complete: c.billing_gaps.is_empty(),
-                    }));
-                }
-            });
-        }
-    });
+    crate::ui::customer_picker::preset_customer(loaded, picked, preset);
 
     let item = RwSignal::new(state.get_untracked().item);
     Effect::new(move |_| {

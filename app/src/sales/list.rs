@@ -17,6 +17,7 @@ pub fn SalesNav() -> impl IntoView {
     view! {
         <nav class="tabs" aria-label=t(k::NAV_SALES_BILLING)>
             <A href="/sales">{t(k::SALES_ITEMS_TITLE)}</A>
+            <A href="/contracts">{t(k::CONTRACTS_TITLE)}</A>
         </nav>
     }
 }

@@ -9,7 +9,7 @@ mod form;
 mod list;
 
 pub use form::SalesItemPage;
-pub use list::{SalesItemsList, SalesPage};
+pub use list::{SalesItemsList, SalesNav, SalesPage};
 
 /// The page of the Sales & billing route: one sales item when the path names one.
 #[component]

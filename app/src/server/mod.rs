@@ -64,6 +64,12 @@ impl From<sqlx::Error> for AppError {
 }
 
 /// Logs an unexpected failure and hides its details from the caller.
+/// "Today" for billing dates: the server's local date. (BILLING.md wants the MSP's time
+/// zone; that setting arrives with Settings → Company, #17.)
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
 pub fn internal(context: &str, e: impl std::fmt::Display) -> AppError {
     tracing::error!(error = %e, "{context}");
     AppError::Internal

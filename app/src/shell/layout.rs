@@ -51,7 +51,9 @@ fn Header(user: UserInfo) -> impl IntoView {
             <nav aria-label=t(k::NAV_MAIN) class="mainnav">
                 <ul>
                     <li><A href="/customers">{t(k::NAV_CUSTOMERS)}</A></li>
-                    <NavSoon label=k::NAV_SALES_BILLING />
+                    {user.can(Permission::ManageSales).then(|| view! {
+                        <li><A href="/sales">{t(k::NAV_SALES_BILLING)}</A></li>
+                    })}
                     <NavSoon label=k::NAV_SERVICE_DESK />
                     {user.can(Permission::ManageUsers).then(|| view! {
                         <li><A href="/settings/users">{t(k::NAV_SETTINGS)}</A></li>

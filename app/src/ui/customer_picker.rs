@@ -17,6 +17,26 @@ pub struct PickedCustomer {
     pub billing_complete: bool,
 }
 
+/// Opened for one customer (`?customer=` from its page): once the form's draft has been
+/// read (`loaded`) and chose none, that customer is picked.
+pub fn preset_customer(loaded: RwSignal<bool>, picked: RwSignal<Option<PickedCustomer>>, preset: Option<Uuid>) {
+    Effect::new(move |_| {
+        if let (true, Some(id)) = (loaded.get(), preset)
+            && picked.get_untracked().is_none()
+        {
+            leptos::task::spawn_local(async move {
+                if let Ok(c) = crate::customers::get_customer(id).await {
+                    picked.set(Some(PickedCustomer {
+                        id: c.id,
+                        name: c.name,
+                        billing_complete: c.billing_gaps.is_empty(),
+                    }));
+                }
+            });
+        }
+    });
+}
+
 /// How many matches are offered.
 const MATCHES: usize = 8;
 

@@ -3,7 +3,7 @@
 //! gate's dialog. Pages compose these instead of copying markup.
 
 pub mod billing_gate;
-mod customer_picker;
+pub mod customer_picker;
 mod dialog;
 mod table;
 

@@ -18,6 +18,7 @@ pub fn BillingTab(c: CustomerDetail) -> impl IntoView {
     let page = expect_context::<PageData>();
     let may_edit = can(Permission::EditBilling);
     let c2 = c.clone();
+    let customer = c.id;
     view! {
         <section class="card" aria-labelledby="billing-title">
             <h2 id="billing-title">{t(k::BILLING_TITLE)}</h2>
@@ -28,6 +29,7 @@ pub fn BillingTab(c: CustomerDetail) -> impl IntoView {
                     on_reload=Callback::new(move |_| page.reload()) />
             </Show>
         </section>
+        <crate::usage::UsagePanel customer=customer data=page.usage />
     }
 }
 

@@ -1,4 +1,5 @@
-//! The Contracts tab: the customer's contracts and their parts, read-only here.
+//! The Contracts tab: the customer's contracts and their parts; each opens its page in
+//! Sales & billing → Contracts, where it is changed.
 
 use leptos::prelude::*;
 
@@ -9,13 +10,22 @@ use crate::i18n::{k, t, use_locale};
 #[component]
 pub fn ContractsTab(c: CustomerDetail) -> impl IntoView {
     let locale = use_locale();
+    let may_write = crate::contracts::can_edit();
+    let id = c.id;
     view! {
         <section class="card" aria-labelledby="contracts">
-            <h2 id="contracts">{t(k::CUSTOMER_CONTRACTS)}</h2>
+            <header class="page-header with-actions">
+                <h2 id="contracts">{t(k::CUSTOMER_CONTRACTS)}</h2>
+                // rel=external: the customer page is left by a full load (see its tabs).
+                <a class="button" rel="external" href=format!("/contracts?customer={id}")>{t(k::CONTRACTS_TITLE)}</a>
+                <Show when=move || may_write.get()>
+                    <a class="button primary" id="new-contract" rel="external" href=format!("/contracts/new?customer={id}")>{t(k::CONTRACTS_NEW)}</a>
+                </Show>
+            </header>
             {if c.contracts.is_empty() { Some(view! { <p class="muted">{t(k::WIZARD_NO_CONTRACT)}</p> }) } else { None }}
             {c.contracts.into_iter().map(|ct| view! {
                 <article class="contract">
-                    <h3>{ct.name.clone()}</h3>
+                    <h3><a rel="external" href=format!("/contracts/{}", ct.id)>{ct.name.clone()}</a></h3>
                     <p class="muted">
                         {domain::format::format_date(ct.start_date, locale)} " – "
                         {ct.end_date.map(|d| domain::format::format_date(d, locale)).unwrap_or_else(|| t(k::CONTRACT_OPEN_ENDED).to_string())}

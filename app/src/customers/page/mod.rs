@@ -33,10 +33,11 @@ use crate::i18n::{Key, k, t, use_locale};
 use crate::shell::use_user;
 
 /// The tabs, in order: (path segment, label).
-const TABS: [(&str, Key); 7] = [
+const TABS: [(&str, Key); 8] = [
     ("", k::CUSTOMER_OVERVIEW),
     ("contacts", k::CUSTOMER_CONTACTS),
     ("contracts", k::CUSTOMER_CONTRACTS),
+    ("sales", k::TAB_SALES),
     ("billing", k::TAB_BILLING),
     ("team", k::TAB_TEAM),
     ("portal", k::TAB_PORTAL),
@@ -58,6 +59,8 @@ pub struct PageData {
     pub staff: Resource<Result<Vec<StaffOption>, AppError>>,
     /// The customer with all its descendants.
     pub group: Resource<Result<GroupReport, AppError>>,
+    /// Services in use, loaded only while the Billing tab is shown.
+    pub usage: crate::usage::UsageData,
 }
 
 impl PageData {
@@ -110,12 +113,14 @@ pub fn CustomerPage() -> impl IntoView {
             }
         },
     );
+    let usage = crate::usage::UsageData::new(move || id().filter(|_| tab.with(|t| t == "billing")));
     provide_context(PageData {
         reload: Callback::new(move |_| generation.update(|g| *g += 1)),
         saved,
         history,
         staff,
         group,
+        usage,
     });
     // A notice belongs to the tab it was given on.
     Effect::new(move |_| {
@@ -152,12 +157,15 @@ fn Tabs(c: CustomerDetail, tab: Memo<String>) -> impl IntoView {
     let locale = use_locale();
     let base = format!("/customers/{}", c.id);
     let current = Memo::new(move |_| tab.with(|t| TABS.iter().position(|(seg, _)| seg == t).unwrap_or(0)));
+    // Sales items are for admins and billing admins only (the server refuses the rest).
+    let may_sell = can(Permission::ManageSales).get_untracked();
     let detail = StoredValue::new(c.clone());
     let content = move || {
         let c = detail.get_value();
         match TABS[current.get()].0 {
             "contacts" => view! { <contacts::ContactsTab c=c /> }.into_any(),
             "contracts" => view! { <contracts::ContractsTab c=c /> }.into_any(),
+            "sales" => view! { <crate::sales::SalesItemsList customer=c.id /> }.into_any(),
             "billing" => view! { <billing::BillingTab c=c /> }.into_any(),
             "team" => view! { <team::TeamTab c=c /> }.into_any(),
             "portal" => view! { <portal::PortalTab c=c /> }.into_any(),
@@ -176,7 +184,7 @@ fn Tabs(c: CustomerDetail, tab: Memo<String>) -> impl IntoView {
             <p class="muted">{t(k::CUSTOMER_CREATED)} " " {domain::format::format_date(c.created_at.date_naive(), locale)}</p>
         </header>
         <nav class="tabs" aria-label=t(k::TAB_LABEL)>
-            {TABS.iter().enumerate().map(|(i, (seg, label))| {
+            {TABS.iter().enumerate().filter(|(_, (seg, _))| *seg != "sales" || may_sell).map(|(i, (seg, label))| {
                 let href = if seg.is_empty() { base.clone() } else { format!("{base}/{seg}") };
                 view! {
                     // rel=external: a full page load per tab. Switching the panel in place

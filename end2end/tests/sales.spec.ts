@@ -1,48 +1,12 @@
-import { expect, test, type Locator, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
+import { api, fillBilling, newCustomer, uniq } from "./billing-helpers";
 import { checkA11y, jsEnabled, ready, signIn, watchConsole } from "./helpers";
-
-async function api(page: Page, fn: string, data: unknown) {
-  const res = await page.request.post(`/api/${fn}`, { data, headers: { origin: new URL(page.url()).origin } });
-  const body = await res.json().catch(() => null);
-  expect(res.status(), `${fn}: ${JSON.stringify(body)}`).toBe(200);
-  return body;
-}
-
-function uniq(testInfo: TestInfo) {
-  return `${testInfo.project.name}-${Date.now().toString(36)}`;
-}
-
-/** A customer without billing info, as the wizard leaves one that skipped it. */
-async function newCustomer(page: Page, name: string) {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
-  return (await api(page, "customers/create", {
-    draft: {
-      customer: { name, address: { country: "DE" } },
-      contact: { first_name: "Jürgen", last_name: "Groß", email: `juergen@${slug}.example` },
-    },
-    idempotency_key: crypto.randomUUID(),
-  })) as string;
-}
 
 async function pickCustomer(page: Page, name: string) {
   const search = page.getByRole("combobox", { name: "Customer" });
   await search.fill(name);
   await page.getByRole("option").getByRole("button", { name }).click();
   await expect(page.locator("[data-picked]")).toHaveText(name);
-}
-
-/** Fills the billing form in the gate's dialog and saves it. */
-async function fillBilling(dialog: Locator, city: string) {
-  await dialog.getByLabel("Attention (invoice recipient)").fill("Buchhaltung");
-  await dialog.getByLabel("Billing e-mail").fill("rechnung@example.de");
-  await dialog.getByLabel("Street and number").fill("Hauptstraße 1");
-  await dialog.getByLabel("Postal code").fill("10115");
-  await dialog.getByLabel("City").fill(city);
-  await dialog.getByLabel("Country", { exact: true }).fill("DE");
-  await dialog.getByLabel("Tax region").selectOption("domestic");
-  await dialog.getByLabel("Currency").fill("EUR");
-  await dialog.getByLabel("Payment terms (days)").fill("14");
-  await dialog.getByRole("button", { name: "Save" }).click();
 }
 
 test("a sales item for a customer without billing info asks for it, then is created without retyping; moving it asks again", async ({ page }, testInfo) => {

@@ -1,0 +1,39 @@
+import { expect, type Locator, type Page, type TestInfo } from "@playwright/test";
+
+/** Calls a server function as the signed-in page; expects 200 and returns the body. */
+export async function api(page: Page, fn: string, data: unknown) {
+  const res = await page.request.post(`/api/${fn}`, { data, headers: { origin: new URL(page.url()).origin } });
+  const body = await res.json().catch(() => null);
+  expect(res.status(), `${fn}: ${JSON.stringify(body)}`).toBe(200);
+  return body;
+}
+
+export function uniq(testInfo: TestInfo) {
+  return `${testInfo.project.name}-${Date.now().toString(36)}`;
+}
+
+/** A customer without billing info, as the wizard leaves one that skipped it. */
+export async function newCustomer(page: Page, name: string) {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  return (await api(page, "customers/create", {
+    draft: {
+      customer: { name, address: { country: "DE" } },
+      contact: { first_name: "Jürgen", last_name: "Groß", email: `juergen@${slug}.example` },
+    },
+    idempotency_key: crypto.randomUUID(),
+  })) as string;
+}
+
+/** Fills the billing form in the gate's dialog and saves it. */
+export async function fillBilling(dialog: Locator, city = "Berlin") {
+  await dialog.getByLabel("Attention (invoice recipient)").fill("Buchhaltung");
+  await dialog.getByLabel("Billing e-mail").fill("rechnung@example.de");
+  await dialog.getByLabel("Street and number").fill("Hauptstraße 1");
+  await dialog.getByLabel("Postal code").fill("10115");
+  await dialog.getByLabel("City").fill(city);
+  await dialog.getByLabel("Country", { exact: true }).fill("DE");
+  await dialog.getByLabel("Tax region").selectOption("domestic");
+  await dialog.getByLabel("Currency").fill("EUR");
+  await dialog.getByLabel("Payment terms (days)").fill("14");
+  await dialog.getByRole("button", { name: "Save" }).click();
+}
