@@ -101,6 +101,9 @@ fn part(v: &[String]) -> ContractPartDraft {
         backup_unit: v[10].clone(),
         due_date: v[11].clone(),
         estimated_hours: v[12].clone(),
+        service_code: v[9].clone(),
+        min_quantity: v[2].clone(),
+        quantity_from_usage: v[10].is_empty(),
     }
 }
 
@@ -135,6 +138,8 @@ fn draft(v: &[String]) -> NewCustomerDraft {
         bic: v[19].clone(),
         mandate_reference: v[20].clone(),
         parts: vec![part(&v[21..34]), part(&v[8..21])],
+        rounding_minimum: v[16].clone(),
+        rounding_increment: v[5].clone(),
         ..Default::default()
     };
     let mut sla = SlaDraft {

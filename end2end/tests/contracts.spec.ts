@@ -23,7 +23,7 @@ test("a contract for an existing customer: created through the billing-info gate
   await expect(page.locator("#f-name-error")).not.toBeEmpty();
   await page.getByLabel("Contract name").fill("Managed workplace");
   await page.getByLabel("Price per unit").fill("49,00");
-  await page.getByLabel("Quantity", { exact: true }).fill("3");
+  await page.getByRole("textbox", { name: "Quantity", exact: true }).fill("3");
   await page.getByLabel("Minimum per time entry (minutes)").fill("15");
   await page.getByLabel("Round up to steps of (minutes)").fill("15");
 
@@ -51,7 +51,7 @@ test("a contract for an existing customer: created through the billing-info gate
   // a change from a date is a new version; the old one stays in the history
   await page.locator("#change-part-1").click();
   await page.getByLabel("Valid from").fill("2027-03-01");
-  await page.getByLabel("Quantity", { exact: true }).fill("5");
+  await page.getByRole("textbox", { name: "Quantity", exact: true }).fill("5");
   await page.getByRole("button", { name: "Save change" }).click();
   const history = page.locator("[data-part='1'] table.versions tbody tr");
   await expect(history).toHaveCount(2);
@@ -66,5 +66,6 @@ test("a contract for an existing customer: created through the billing-info gate
   await expect(page.getByText("No contract matches these filters.")).toBeVisible();
   const list = await api(page, "contracts/list", { query: { customer: id } });
   expect(list.rows).toHaveLength(1);
-  expect(errors).toEqual([]);
+  // the browser logs the gate's refusal (409) itself; nothing else may appear
+  expect(errors.filter((e) => !e.includes("409 (Conflict)"))).toEqual([]);
 });

@@ -25,6 +25,9 @@ export function watchConsole(page: Page): string[] {
 export async function ready(page: Page, testInfo: TestInfo): Promise<void> {
   if (jsEnabled(testInfo)) {
     await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
+    // A lazy page hydrates its own chunks and then reads its draft and data in effects;
+    // the marker on <body> can come before those have settled.
+    await page.waitForLoadState("networkidle");
   }
 }
 

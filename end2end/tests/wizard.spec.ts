@@ -73,7 +73,7 @@ for (const size of [
       // Step 2: contract with SEPA direct debit
       await expect(page.getByRole("heading", { name: "Contract", exact: true })).toBeVisible();
       await page.getByLabel("Contract name").fill("Managed Services");
-      await page.getByLabel("Quantity").fill("10");
+      await page.getByRole("textbox", { name: "Quantity", exact: true }).fill("10");
       await page.getByLabel("Price per unit").fill("49.90");
       await page.getByRole("button", { name: "Show more" }).click();
       await page.getByLabel("Payment method").selectOption("sepa_direct_debit");
