@@ -196,7 +196,8 @@ async fn ending_before_billed_periods_needs_consent_and_the_list_filters(pool: P
     )
     .await;
     let hourly = json!([{ "contract_type": "hourly", "rate": "95" }]);
-    let (_, b) = create(&app, &admin, id, contract("Beta hourly", hourly)).await;
+    let (status, _) = create(&app, &admin, id, contract("Beta hourly", hourly)).await;
+    assert_eq!(status, StatusCode::OK);
     let aid = a["id"].as_str().unwrap().to_owned();
     sqlx::query("update contracts set billed_through = '2026-11-30' where id = $1::text::uuid")
         .bind(&aid)
@@ -263,7 +264,6 @@ async fn ending_before_billed_periods_needs_consent_and_the_list_filters(pool: P
         .json(&admin, "contracts/list", json!({ "query": { "status": "active" } }))
         .await;
     assert_eq!(names(&active), ["Beta hourly"]);
-    let _ = b;
 }
 
 /// Admins and billing admins write; technicians read; a restricted technician reads only

@@ -17,12 +17,9 @@ use super::{
     PartDetail, PartVersionRow, Saved,
 };
 use crate::auth::UserInfo;
+use crate::customers::db::text;
 use crate::error::AppError;
 use crate::server::{Ctx, billing_gate, idempotency};
-
-fn text<T: ToString>(v: &Option<T>) -> Option<String> {
-    v.as_ref().map(|v| v.to_string())
-}
 
 fn internal(e: impl std::fmt::Display) -> AppError {
     crate::server::internal("contract terms", e)
@@ -43,6 +40,28 @@ fn payment_columns(m: &PaymentMethod) -> (&'static str, Option<String>, Option<S
             Some(mandate_reference.to_string()),
         ),
     }
+}
+
+type HeaderQuery<'q> = sqlx::query::QueryScalar<'q, Postgres, Uuid, sqlx::postgres::PgArguments>;
+
+/// Binds the header's columns as `$1`–`$14` (name … rounding increment), in the order the
+/// insert and the update name them.
+fn bind_header<'q>(q: HeaderQuery<'q>, h: &ContractHeader) -> HeaderQuery<'q> {
+    let (method, iban, bic, mandate) = payment_columns(&h.payment_method);
+    q.bind(h.name.to_string())
+        .bind(h.period.start())
+        .bind(h.period.end())
+        .bind(h.billing_cycle.as_str())
+        .bind(h.billing_timing.as_str())
+        .bind(h.currency.to_string())
+        .bind(h.payment_terms_days as i32)
+        .bind(method)
+        .bind(iban)
+        .bind(bic)
+        .bind(mandate)
+        .bind(text(&h.notes))
+        .bind(h.rounding.map(|r: RoundingRule| r.minimum_minutes as i32))
+        .bind(h.rounding.map(|r| r.increment_minutes as i32))
 }
 
 /// The catalogue service a part names, by code; unknown codes are field errors.
@@ -68,32 +87,18 @@ pub async fn insert(
     user: Option<Uuid>,
 ) -> Result<Uuid, AppError> {
     let h = &contract.header;
-    let (method, iban, bic, mandate) = payment_columns(&h.payment_method);
-    let id: Uuid = sqlx::query_scalar(
-        "insert into contracts (customer_id, name, start_date, end_date, billing_cycle, billing_timing, currency,
+    let insert = sqlx::query_scalar(
+        "insert into contracts (name, start_date, end_date, billing_cycle, billing_timing, currency,
                                 payment_terms_days, payment_method, iban, bic, mandate_reference, notes,
-                                active, rounding_minimum, rounding_increment, created_by)
+                                rounding_minimum, rounding_increment, customer_id, active, created_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) returning id",
-    )
-    .bind(customer)
-    .bind(h.name.to_string())
-    .bind(h.period.start())
-    .bind(h.period.end())
-    .bind(h.billing_cycle.as_str())
-    .bind(h.billing_timing.as_str())
-    .bind(h.currency.to_string())
-    .bind(h.payment_terms_days as i32)
-    .bind(method)
-    .bind(iban)
-    .bind(bic)
-    .bind(mandate)
-    .bind(text(&h.notes))
-    .bind(active)
-    .bind(h.rounding.map(|r| r.minimum_minutes as i32))
-    .bind(h.rounding.map(|r| r.increment_minutes as i32))
-    .bind(user)
-    .fetch_one(&mut *tx)
-    .await?;
+    );
+    let id: Uuid = bind_header(insert, h)
+        .bind(customer)
+        .bind(active)
+        .bind(user)
+        .fetch_one(&mut *tx)
+        .await?;
     for (position, part) in contract.parts.iter().enumerate() {
         let field = format!("parts[{position}].service_code");
         let service = service_id(tx, part, &field).await?;
@@ -482,30 +487,13 @@ pub async fn save_header(ctx: &Ctx, id: Uuid, version: i32, h: &ContractHeader) 
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let (method, iban, bic, mandate) = payment_columns(&h.payment_method);
-    sqlx::query(
-        "update contracts set name = $2, start_date = $3, end_date = $4, billing_cycle = $5, billing_timing = $6,
-                currency = $7, payment_terms_days = $8, payment_method = $9, iban = $10, bic = $11,
-                mandate_reference = $12, notes = $13, rounding_minimum = $14, rounding_increment = $15
-          where id = $1",
-    )
-    .bind(id)
-    .bind(h.name.to_string())
-    .bind(h.period.start())
-    .bind(h.period.end())
-    .bind(h.billing_cycle.as_str())
-    .bind(h.billing_timing.as_str())
-    .bind(h.currency.to_string())
-    .bind(h.payment_terms_days as i32)
-    .bind(method)
-    .bind(iban)
-    .bind(bic)
-    .bind(mandate)
-    .bind(text(&h.notes))
-    .bind(h.rounding.map(|r: RoundingRule| r.minimum_minutes as i32))
-    .bind(h.rounding.map(|r| r.increment_minutes as i32))
-    .execute(&mut *tx)
-    .await?;
+    let update = sqlx::query_scalar(
+        "update contracts set name = $1, start_date = $2, end_date = $3, billing_cycle = $4, billing_timing = $5,
+                currency = $6, payment_terms_days = $7, payment_method = $8, iban = $9, bic = $10,
+                mandate_reference = $11, notes = $12, rounding_minimum = $13, rounding_increment = $14
+          where id = $15 returning id",
+    );
+    let _: Uuid = bind_header(update, h).bind(id).fetch_one(&mut *tx).await?;
     let saved = bump(&mut tx, id).await?;
     tx.commit().await?;
     Ok(saved)
@@ -568,7 +556,6 @@ pub async fn change_part(
             .await?;
         }
     }
-    let _ = locked.customer;
     let saved = bump(&mut tx, id).await?;
     tx.commit().await?;
     Ok(saved)

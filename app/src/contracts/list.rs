@@ -19,10 +19,9 @@ pub fn status_key(s: ContractStatus) -> Key {
     }
 }
 
-/// `name_<uuid>` in the URL; the name is lower-case and may contain anything but is
-/// percent-encoded by the link builder.
+/// `<uuid>_<name>` in the URL (the lower-case name percent-encoded; the router decodes it).
 fn cursor_text(c: &ContractCursor) -> String {
-    format!("{}_{}", c.id, urlencoding(&c.name))
+    format!("{}_{}", c.id, crate::customers::list::urlencode(&c.name))
 }
 
 fn parse_cursor(s: &str) -> Option<ContractCursor> {
@@ -31,18 +30,6 @@ fn parse_cursor(s: &str) -> Option<ContractCursor> {
         id: id.parse().ok()?,
         name: name.to_string(),
     })
-}
-
-fn urlencoding(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn query_from_url() -> Memo<ContractQuery> {

@@ -223,9 +223,8 @@ fn Header(d: ContractDetail, reload: Callback<()>) -> impl IntoView {
     }
 }
 
-/// "End contract": a last day (default: the end of the first period not billed yet's
-/// predecessor, i.e. the last billed day or today), with consent to a credit note when it
-/// lies before the last billed day.
+/// "End contract": a last day (default: the day before the first unbilled period, not
+/// before the start), with consent to a credit note when it lies before the last billed day.
 #[component]
 fn EndContract(d: ContractDetail, reload: Callback<()>) -> impl IntoView {
     let end = RwSignal::new(if d.draft.end_date.is_empty() {

@@ -17,7 +17,7 @@ struct Created {
     customer_id: Uuid,
 }
 
-fn text<T: ToString>(v: &Option<T>) -> Option<String> {
+pub(crate) fn text<T: ToString>(v: &Option<T>) -> Option<String> {
     v.as_ref().map(ToString::to_string)
 }
 

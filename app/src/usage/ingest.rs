@@ -39,11 +39,8 @@ type Key = (Uuid, Uuid, NaiveDate, String);
 /// `quantity`, `customer.domain`).
 pub type Problem = (usize, FieldError);
 
-/// "Today" for the future-date check: the server's local date (a day of slack is in the
-/// rule itself).
-pub fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
+/// "Today" for the future-date check (a day of slack is in the rule itself).
+pub use crate::server::today;
 
 /// Checks every row; `Ok(Err(problems))` when any row has one (sorted by row). `scope`: a
 /// staff member restricted to their accounts finds only those customers (any other is

@@ -8,6 +8,7 @@ mod view;
 #[cfg(feature = "ssr")]
 pub use db::push_scope;
 pub use view::CustomersPage;
+pub(crate) use view::urlencode;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;

@@ -82,7 +82,8 @@ fn href(query: &ListQuery) -> String {
     }
 }
 
-fn urlencode(s: &str) -> String {
+/// `s` percent-encoded for a URL's query (unreserved characters kept).
+pub(crate) fn urlencode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
