@@ -31,6 +31,11 @@ for _ in $(seq 1 100); do
 done
 cd end2end
 status=0
-npx playwright test "$@" || status=$?
-if [[ $status -ne 0 ]]; then echo "--- server log ---"; tail -50 "$work/server.log"; fi
+npx playwright test "$@" 2>&1 | tee "$work/playwright.log" || status=${PIPESTATUS[0]}
+if [[ $status -ne 0 ]]; then
+  echo "--- server log (last 40 lines) ---"; tail -40 "$work/server.log"
+  # Again at the very end, where a CI summary that keeps only the tail still shows it:
+  # the reporter's failure details and its counts.
+  echo "--- failed tests (the reporter's last 80 lines) ---"; tail -80 "$work/playwright.log"
+fi
 exit $status

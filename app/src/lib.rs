@@ -125,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers/:id/:tab?") view={Lazy::<routes::CustomerRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/sales") view={Lazy::<routes::SalesRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/contracts") view={Lazy::<routes::ContractsRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/contracts/bulk") view={Lazy::<routes::BulkContractsRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/contracts/:id") view={Lazy::<routes::ContractRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/sales/items/:id") view={Lazy::<routes::SalesItemRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/users") view={Lazy::<routes::UsersRoute>::new()} ssr=ASYNC />

@@ -191,6 +191,22 @@ impl LazyRoute for ContractRoute {
     }
 }
 
+/// `/contracts/bulk`: contracts for existing customers, one or many at once.
+pub struct BulkContractsRoute;
+
+#[lazy_route]
+impl LazyRoute for BulkContractsRoute {
+    fn data() -> Self {
+        // The billing-info step's form checks postal codes with the tables.
+        crate::forms::reference_tables::prefetch();
+        BulkContractsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::contracts::BulkContractsPage /> }.into_any()
+    }
+}
+
 /// `/settings/api-tokens`: tokens for automation (usage readings, later inbound e-mail).
 pub struct ApiTokensRoute;
 

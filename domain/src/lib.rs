@@ -19,6 +19,7 @@ pub mod number;
 pub mod onboarding;
 pub mod period;
 pub mod phone;
+pub mod prefill;
 pub mod rules;
 pub mod sales;
 pub mod sla;

@@ -37,3 +37,27 @@ export async function fillBilling(dialog: Locator, city = "Berlin") {
   await dialog.getByLabel("Payment terms (days)").fill("14");
   await dialog.getByRole("button", { name: "Save" }).click();
 }
+
+/** Complete billing info for `customer`, saved through the API (a customer ready to bill). */
+export async function addBilling(page: Page, customer: string) {
+  const origin = new URL(page.url()).origin;
+  const res = await page.request.post("/api/customers/get", { form: { id: customer }, headers: { origin } });
+  expect(res.status()).toBe(200);
+  const { version } = await res.json();
+  await api(page, "customers/billing", {
+    customer, version, base: {},
+    draft: {
+      attention: "Buchhaltung", email: "rechnung@example.de",
+      address: { street: "Hauptstraße 1", postal_code: "10115", city: "Berlin", country: "DE" },
+      tax_region: "domestic", tax_treatment: "standard", currency: "EUR", payment_terms_days: "14",
+      invoice_template: "standard", invoice_language: "de", delivery: "email",
+    },
+  });
+}
+
+/** The banner's count as the server has it. */
+export async function uncoveredCount(page: Page): Promise<number> {
+  const res = await page.request.post("/api/contracts/uncovered", { headers: { origin: new URL(page.url()).origin } });
+  expect(res.status()).toBe(200);
+  return (await res.json()).count;
+}

@@ -49,12 +49,6 @@ async fn version(pool: &PgPool, id: Uuid) -> i32 {
         .unwrap()
 }
 
-async fn detail(app: &TestApp, client: &Client, id: Uuid) -> Value {
-    let (status, body) = app.call(client, "customers/get", &[("id", &id.to_string())]).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body
-}
-
 /// Every customer/contact function a caller might use, as (name, call) with the status it got.
 async fn try_everything(
     app: &TestApp,
@@ -408,7 +402,7 @@ async fn a_stale_save_is_a_conflict_with_both_values_and_disjoint_edits_merge(po
     let alice = app.signed_in("alice@example.com", Role::Admin).await;
     let bob = app.signed_in("bob@example.com", Role::BillingAdmin).await;
     let (id, ..) = customer(&pool, "Shared Ltd").await;
-    let loaded = detail(&app, &alice, id).await;
+    let loaded = app.detail(&alice, id).await;
     let v = loaded["version"].clone();
     let base = loaded["profile"].clone();
     // Bob renames first.

@@ -6,19 +6,11 @@
 mod common;
 
 use app::auth::Role;
-use common::TestApp;
+use common::{TestApp, customer};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-async fn customer(pool: &PgPool, name: &str) -> Uuid {
-    sqlx::query_scalar("insert into customers (name, country) values ($1, 'DE') returning id")
-        .bind(name)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
 
 fn item(description: &str) -> Value {
     json!({ "description": description, "kind": "sale", "quantity": "2", "unit_price": "199.90",

@@ -176,6 +176,7 @@ pub async fn create(
     let saved = Saved { id, version: 1 };
     idempotency::finish(&mut tx, key, &saved).await?;
     tx.commit().await?;
+    super::uncovered::invalidate();
     Ok(saved)
 }
 
@@ -496,6 +497,7 @@ pub async fn save_header(ctx: &Ctx, id: Uuid, version: i32, h: &ContractHeader) 
     let _: Uuid = bind_header(update, h).bind(id).fetch_one(&mut *tx).await?;
     let saved = bump(&mut tx, id).await?;
     tx.commit().await?;
+    super::uncovered::invalidate();
     Ok(saved)
 }
 
@@ -558,6 +560,7 @@ pub async fn change_part(
     }
     let saved = bump(&mut tx, id).await?;
     tx.commit().await?;
+    super::uncovered::invalidate();
     Ok(saved)
 }
 
@@ -572,6 +575,7 @@ pub async fn end(ctx: &Ctx, id: Uuid, version: i32, end_date: &str, allow_credit
         .await?;
     let saved = bump(&mut tx, id).await?;
     tx.commit().await?;
+    super::uncovered::invalidate();
     Ok(saved)
 }
 
@@ -586,5 +590,6 @@ pub async fn activate(ctx: &Ctx, id: Uuid, version: i32) -> Result<Saved, AppErr
         .await?;
     let saved = bump(&mut tx, id).await?;
     tx.commit().await?;
+    super::uncovered::invalidate();
     Ok(saved)
 }

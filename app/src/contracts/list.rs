@@ -73,13 +73,19 @@ pub fn ContractsPage() -> impl IntoView {
         <header class="page-header with-actions">
             <h1>{t(k::NAV_SALES_BILLING)}</h1>
             <Show when=move || may_write.get()>
-                <a class="button primary" id="new-contract" href=move || match query.with(|q| q.customer) {
-                    Some(c) => format!("/contracts/new?customer={c}"),
-                    None => "/contracts/new".to_string(),
-                }>{t(k::CONTRACTS_NEW)}</a>
+                <div class="actions">
+                    <super::uncovered::BulkContractsLink />
+                    <a class="button primary" id="new-contract" href=move || match query.with(|q| q.customer) {
+                        Some(c) => format!("/contracts/new?customer={c}"),
+                        None => "/contracts/new".to_string(),
+                    }>{t(k::CONTRACTS_NEW)}</a>
+                </div>
             </Show>
         </header>
         <crate::sales::SalesNav />
+        <Show when=move || may_write.get()>
+            <super::uncovered::UncoveredBanner />
+        </Show>
         <Filters query=query />
         <Transition fallback=|| view! { <Loading /> }>
             {move || rows.get().map(|r| view! { <ContractRows result=r query=query.get() /> })}

@@ -4,6 +4,7 @@
 //! writing is for admins and billing admins. A new contract passes the billing-info gate;
 //! a change of a part's terms is a new version from a date (`domain::contract_change`).
 
+mod bulk;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod editor;
@@ -11,7 +12,9 @@ mod list;
 mod new;
 mod page;
 mod part_change;
+pub mod uncovered;
 
+pub use bulk::{BulkContractsPage, prefill_parts};
 pub use list::ContractsPage;
 pub use page::{ContractPage, can_edit};
 

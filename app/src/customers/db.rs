@@ -465,6 +465,7 @@ fn term_value(v: &serde_json::Value) -> TermValue {
 struct ContractRecord {
     id: Uuid,
     name: String,
+    in_force: bool,
     start_date: chrono::NaiveDate,
     end_date: Option<chrono::NaiveDate>,
     billing_cycle: String,
@@ -478,10 +479,12 @@ struct ContractRecord {
 /// The customer's contracts with their parts: two queries, however many contracts.
 async fn contracts(conn: &mut PgConnection, customer: Uuid) -> Result<Vec<ContractView>, AppError> {
     let rows: Vec<ContractRecord> = sqlx::query_as(
-        "select id, name, start_date, end_date, billing_cycle, billing_timing, currency, payment_terms_days,
-                payment_method, iban from contracts where customer_id = $1 order by start_date, name",
+        "select id, name, active and (end_date is null or end_date >= $2) as in_force, start_date, end_date,
+                billing_cycle, billing_timing, currency, payment_terms_days, payment_method, iban
+           from contracts where customer_id = $1 order by start_date, name",
     )
     .bind(customer)
+    .bind(crate::server::today())
     .fetch_all(&mut *conn)
     .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
@@ -514,6 +517,7 @@ async fn contracts(conn: &mut PgConnection, customer: Uuid) -> Result<Vec<Contra
                 .collect(),
             id: c.id,
             name: c.name,
+            in_force: c.in_force,
             start_date: c.start_date,
             end_date: c.end_date,
             billing_cycle: c.billing_cycle,

@@ -14,6 +14,7 @@ pub mod list;
 mod page;
 pub mod portal;
 pub mod profile;
+pub mod service_level;
 pub mod structure;
 pub mod team;
 pub mod wizard;
@@ -103,6 +104,8 @@ pub struct NamedRef {
 pub struct ContractView {
     pub id: Uuid,
     pub name: String,
+    /// Active and not ended today (what "has a contract" means for billing).
+    pub in_force: bool,
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
     pub billing_cycle: String,

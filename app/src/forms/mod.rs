@@ -132,3 +132,22 @@ mod tests {
         assert_eq!(p.field, "");
     }
 }
+
+/// Moves focus to the first element matching `selector` after the next frame (a step's
+/// heading, the first invalid field), so keyboard and screen-reader users follow the form.
+pub fn focus_selector(selector: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let selector = selector.to_string();
+        request_animation_frame(move || {
+            if let Some(el) = document().query_selector(&selector).ok().flatten()
+                && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
+            {
+                let _ = el.focus();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = selector;
+}

@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::i18n::{Key, k, t, text, text_with, use_locale};
 use crate::settings::SettingsNav;
 use crate::shell::format_instant;
+use crate::ui::ProgressBar;
 
 /// Where the page is in the flow. Progress values are shares (0.0–1.0).
 #[derive(Debug, Clone, PartialEq)]
@@ -131,7 +132,7 @@ pub fn ImportPage() -> impl IntoView {
                 </button>
             </div>
             {move || match stage.get() {
-                Stage::Uploading(p) => view! { <Progress label=k::IMPORT_UPLOADING share=p /> }.into_any(),
+                Stage::Uploading(p) => view! { <ProgressBar label=k::IMPORT_UPLOADING share=p id="import-progress-label" /> }.into_any(),
                 _ => ().into_any(),
             }}
             <p class="form-error" role="alert">{move || problem.get()}</p>
@@ -142,8 +143,8 @@ pub fn ImportPage() -> impl IntoView {
         })}
 
         {move || match stage.get() {
-            Stage::Checking(p) => view! { <Progress label=k::IMPORT_CHECKING share=p /> }.into_any(),
-            Stage::Committing(p) => view! { <Progress label=k::IMPORT_COMMITTING share=p /> }.into_any(),
+            Stage::Checking(p) => view! { <ProgressBar label=k::IMPORT_CHECKING share=p id="import-progress-label" /> }.into_any(),
+            Stage::Committing(p) => view! { <ProgressBar label=k::IMPORT_COMMITTING share=p id="import-progress-label" /> }.into_any(),
             Stage::Checked(outcome) => {
                 let id = upload.get_untracked().map(|u| u.id);
                 let k = kind.get_untracked();
@@ -151,7 +152,7 @@ pub fn ImportPage() -> impl IntoView {
             }
             Stage::Done(outcome) => view! {
                 <section class="card import-step" aria-labelledby="import-done">
-                    <Progress label=k::IMPORT_COMMITTING share=1.0 />
+                    <ProgressBar label=k::IMPORT_COMMITTING share=1.0 id="import-progress-label" />
                     <h3 id="import-done">{t(k::IMPORT_DONE)}</h3>
                     <p role="status" class="notice">{counts(&outcome, locale)}</p>
                     <p><a href="/customers">{t(k::IMPORT_SHOW_CUSTOMERS)}</a></p>
@@ -174,18 +175,6 @@ fn counts(o: &Outcome, locale: domain::Locale) -> String {
             ("unchanged", &o.unchanged.to_string()),
         ],
     )
-}
-
-#[component]
-fn Progress(label: Key, share: f64) -> impl IntoView {
-    let percent = (share.clamp(0.0, 1.0) * 100.0).round() as u32;
-    view! {
-        <div class="progress-block">
-            <span id="import-progress-label">{t(label)}</span>
-            <progress aria-labelledby="import-progress-label" max="100" value=percent.to_string()></progress>
-            <span class="progress-figure">{format!("{percent} %")}</span>
-        </div>
-    }
 }
 
 #[component]

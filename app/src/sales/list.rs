@@ -14,9 +14,13 @@ use crate::ui::{DataTable, EmptyState, ErrorNotice, Loading, Pager, Th};
 #[component]
 pub fn SalesNav() -> impl IntoView {
     use leptos_router::components::A;
+    let user = crate::shell::use_user();
+    let sales = move || user.get().is_some_and(|u| u.can(crate::auth::Permission::ManageSales));
     view! {
         <nav class="tabs" aria-label=t(k::NAV_SALES_BILLING)>
-            <A href="/sales">{t(k::SALES_ITEMS_TITLE)}</A>
+            <Show when=sales>
+                <A href="/sales">{t(k::SALES_ITEMS_TITLE)}</A>
+            </Show>
             <A href="/contracts">{t(k::CONTRACTS_TITLE)}</A>
         </nav>
     }
@@ -72,13 +76,22 @@ fn query_from_url(customer: Option<Uuid>) -> Memo<SalesQuery> {
 pub fn SalesPage() -> impl IntoView {
     let query = query_from_url(None);
     let rows = Resource::new(move || query.get(), list_sales_items);
+    let may_write = crate::contracts::can_edit();
     view! {
         <Title text=t(k::NAV_SALES_BILLING) />
         <header class="page-header with-actions">
             <h1>{t(k::NAV_SALES_BILLING)}</h1>
-            <a class="button primary" href="/sales/items/new" id="new-sales-item">{t(k::SALES_NEW)}</a>
+            <div class="actions">
+                <Show when=move || may_write.get()>
+                    <crate::contracts::uncovered::BulkContractsLink />
+                </Show>
+                <a class="button primary" href="/sales/items/new" id="new-sales-item">{t(k::SALES_NEW)}</a>
+            </div>
         </header>
         <SalesNav />
+        <Show when=move || may_write.get()>
+            <crate::contracts::uncovered::UncoveredBanner />
+        </Show>
         <StatusFilter base="/sales".into() query=query />
         <Transition fallback=|| view! { <Loading /> }>
             {move || rows.get().map(|r| view! {

@@ -23,6 +23,8 @@ use crate::error::AppError;
 pub struct AppState {
     pub pool: PgPool,
     pub security: Arc<SecuritySettings>,
+    /// Counts shown on many pages, cached per process (the Sales & billing banner).
+    pub counts: Arc<crate::contracts::uncovered::CountCache>,
 }
 
 /// Sign-in throttling and proxy trust, from the environment (see server/src/config.rs).

@@ -51,8 +51,11 @@ fn Header(user: UserInfo) -> impl IntoView {
             <nav aria-label=t(k::NAV_MAIN) class="mainnav">
                 <ul>
                     <li><A href="/customers">{t(k::NAV_CUSTOMERS)}</A></li>
-                    {user.can(Permission::ManageSales).then(|| view! {
-                        <li><A href="/sales">{t(k::NAV_SALES_BILLING)}</A></li>
+                    // Technicians read contracts but manage no sales items: their
+                    // Sales & billing opens on the contracts.
+                    {user.can(Permission::ReadBilling).then(|| {
+                        let href = if user.can(Permission::ManageSales) { "/sales" } else { "/contracts" };
+                        view! { <li><A href=href>{t(k::NAV_SALES_BILLING)}</A></li> }
                     })}
                     <NavSoon label=k::NAV_SERVICE_DESK />
                     {user.can(Permission::ManageUsers).then(|| view! {

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{Dialog, ErrorNotice, Loading};
-use crate::customers::{BillingForm, get_customer};
+use crate::customers::{BillingForm, CustomerDetail, get_customer};
 use crate::error::AppError;
 use crate::i18n::{k, t, text_with, use_locale};
 
@@ -94,6 +94,28 @@ where
     });
 }
 
+/// The loaded customer's billing form (nothing while there is none), with the loading and
+/// error states; `generation` is bumped to load the customer again (after a conflict).
+/// The gate's dialog and the contract wizard's billing step show it.
+#[component]
+pub fn CustomerBillingForm(
+    detail: LocalResource<Result<Option<CustomerDetail>, AppError>>,
+    on_saved: Callback<()>,
+    generation: RwSignal<u32>,
+) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <Loading /> }>
+            {move || detail.get().map(|r| match r {
+                Ok(Some(c)) => view! {
+                    <BillingForm c=c on_saved=on_saved on_reload=Callback::new(move |_| generation.update(|g| *g += 1)) />
+                }.into_any(),
+                Ok(None) => ().into_any(),
+                Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
 /// The dialog of the page's gate; put it once on every page that uses the gate.
 #[component]
 pub fn BillingGateDialog(gate: BillingGate) -> impl IntoView {
@@ -147,15 +169,7 @@ pub fn BillingGateDialog(gate: BillingGate) -> impl IntoView {
             <p class="notice warn" id="billing-gate-reason">
                 {t(k::GATE_EXPLAIN)} " " <strong>{missing}</strong>
             </p>
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || detail.get().map(|r| match r {
-                    Ok(Some(c)) => view! {
-                        <BillingForm c=c on_saved=saved on_reload=Callback::new(move |_| generation.update(|g| *g += 1)) />
-                    }.into_any(),
-                    Ok(None) => ().into_any(),
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                })}
-            </Suspense>
+            <CustomerBillingForm detail=detail on_saved=saved generation=generation />
             <p class="muted small">{t(k::GATE_CONTINUES)}</p>
         </Dialog>
     }

@@ -12,7 +12,6 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{ReadingRow, UsageOverview};
-use crate::auth::UserInfo;
 use crate::error::AppError;
 
 /// How many readings the customer page lists.
@@ -117,27 +116,4 @@ pub async fn latest_quantities_on(
         .into_iter()
         .map(|(customer, code, quantity, date)| ((customer, code), (quantity, date)))
         .collect())
-}
-
-/// How many active (not archived) customers have at least one service in use: a latest
-/// reading above zero. Counts only the customers `user` may reach.
-pub async fn customers_with_usage(pool: &PgPool, user: &UserInfo) -> Result<i64, AppError> {
-    let count: i64 = sqlx::query_scalar(
-        "select count(*) from customers c
-          where c.archived_at is null
-            and (not $2 or c.account_manager_id = $3
-                 or exists (select 1 from customer_team t where t.customer_id = c.id and t.user_id = $3))
-            and exists (
-                select 1 from (
-                    select distinct on (r.service_id) r.quantity from usage_readings r
-                     where r.customer_id = c.id and r.reading_date <= $1
-                     order by r.service_id, r.reading_date desc, r.recorded_at desc) l
-                 where l.quantity > 0)",
-    )
-    .bind(super::ingest::today())
-    .bind(user.restricted)
-    .bind(user.id)
-    .fetch_one(pool)
-    .await?;
-    Ok(count)
 }

@@ -202,6 +202,8 @@ pub async fn write(pool: &PgPool, rows: &[Valid], origin: &Origin) -> Result<Vec
     .bind(origin.user)
     .fetch_all(pool)
     .await?;
+    // The banner's count reads the latest readings.
+    crate::contracts::uncovered::invalidate();
     let mut done: HashMap<Key, Outcome> = written
         .into_iter()
         .map(|(c, s, d, src, inserted)| {

@@ -84,6 +84,7 @@ pub fn router(config: &Config, pool: PgPool) -> Router {
     let app_state = AppState {
         pool: pool.clone(),
         security: Arc::new(config.security.clone()),
+        counts: Default::default(),
     };
     let state = ServerState {
         leptos: leptos_options(config),

@@ -135,3 +135,21 @@ impl TestApp {
         assert_eq!(status, StatusCode::OK, "{body}");
     }
 }
+
+/// A customer in Germany with nothing but a name, written straight to the table.
+pub async fn customer(pool: &PgPool, name: &str) -> Uuid {
+    sqlx::query_scalar("insert into customers (name, country) values ($1, 'DE') returning id")
+        .bind(name)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+impl TestApp {
+    /// The customer page's data, as `client` gets it (expects 200).
+    pub async fn detail(&self, client: &Client, id: Uuid) -> Value {
+        let (status, body) = self.call(client, "customers/get", &[("id", &id.to_string())]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+}

@@ -26,6 +26,17 @@ pub fn push_scope(b: &mut QueryBuilder<'_, Postgres>, user: &UserInfo) {
     }
 }
 
+/// "Uses services": a latest reading above zero (`usage_current`, kept by triggers).
+pub const USES_SERVICES: &str =
+    " and exists (select 1 from usage_current u where u.customer_id = c.id and u.quantity > 0)";
+
+/// No contract of `c` that is active on `today` (a draft or an ended one does not count).
+pub fn push_no_active_contract(b: &mut QueryBuilder<'_, Postgres>, today: chrono::NaiveDate) {
+    b.push(" and not exists (select 1 from contracts k where k.customer_id = c.id and k.active and (k.end_date is null or k.end_date >= ")
+        .push_bind(today)
+        .push("))");
+}
+
 /// `text` with LIKE's own wildcards escaped.
 fn escape_like(text: &str) -> String {
     let mut p = String::new();
@@ -111,6 +122,12 @@ pub async fn page(pool: &PgPool, user: &UserInfo, query: &ListQuery) -> Result<L
     }
     if query.no_contract {
         b.push(" and c.contract_count = 0");
+    }
+    if query.no_active_contract {
+        push_no_active_contract(&mut b, crate::server::today());
+    }
+    if query.uses_services {
+        b.push(USES_SERVICES);
     }
     match query.structure {
         Some(Structure::Parents) => {

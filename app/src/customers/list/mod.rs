@@ -6,7 +6,7 @@ pub(crate) mod db;
 mod view;
 
 #[cfg(feature = "ssr")]
-pub use db::push_scope;
+pub use db::{USES_SERVICES, push_no_active_contract, push_scope};
 pub use view::CustomersPage;
 pub(crate) use view::urlencode;
 
@@ -66,6 +66,11 @@ pub struct ListQuery {
     pub q: String,
     pub missing_billing: bool,
     pub no_contract: bool,
+    /// No contract that is active today (drafts and ended contracts do not count): the
+    /// contract wizard's "only customers without a contract".
+    pub no_active_contract: bool,
+    /// At least one service in use (a latest reading above zero).
+    pub uses_services: bool,
     pub structure: Option<Structure>,
     pub account_manager: Option<Uuid>,
     /// Archived customers instead of active ones.

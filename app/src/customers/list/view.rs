@@ -25,6 +25,8 @@ fn query_from(q: &ParamsMap) -> ListQuery {
         q: q.get("q").unwrap_or_default(),
         missing_billing: flag(q, "missing_billing"),
         no_contract: flag(q, "no_contract"),
+        no_active_contract: flag(q, "no_active_contract"),
+        uses_services: flag(q, "uses_services"),
         structure: match q.get("structure").as_deref() {
             Some("parents") => Some(Structure::Parents),
             Some("children") => Some(Structure::Children),
@@ -50,6 +52,12 @@ fn href(query: &ListQuery) -> String {
     }
     if query.no_contract {
         push("no_contract", "true".into());
+    }
+    if query.no_active_contract {
+        push("no_active_contract", "true".into());
+    }
+    if query.uses_services {
+        push("uses_services", "true".into());
     }
     match query.structure {
         Some(Structure::Parents) => push("structure", "parents".into()),
@@ -139,6 +147,7 @@ pub fn CustomersPage() -> impl IntoView {
             </div>
             <label class="check"><input type="checkbox" name="missing_billing" value="true" prop:checked=move || query.with(|q| q.missing_billing) />{t(k::LIST_FILTER_MISSING_BILLING)}</label>
             <label class="check"><input type="checkbox" name="no_contract" value="true" prop:checked=move || query.with(|q| q.no_contract) />{t(k::LIST_FILTER_NO_CONTRACT)}</label>
+            <label class="check"><input type="checkbox" name="uses_services" value="true" prop:checked=move || query.with(|q| q.uses_services) />{t(k::LIST_FILTER_USES_SERVICES)}</label>
             <label class="check"><input type="checkbox" name="archived" value="true" prop:checked=move || query.with(|q| q.archived) />{t(k::LIST_FILTER_ARCHIVED)}</label>
             <div class="field">
                 <label for="structure">{t(k::LIST_FILTER_STRUCTURE)}</label>

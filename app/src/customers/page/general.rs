@@ -9,11 +9,12 @@ use super::overview::field_label;
 use super::{PageData, can};
 use crate::auth::Permission;
 use crate::customers::profile::{save_profile, set_customer_archived};
+use crate::customers::service_level::{ServiceLevelDraft, save_service_level};
 use crate::customers::structure::{StructureDraft, parent_options, save_structure};
-use crate::customers::{CustomerDetail, NamedRef};
+use crate::customers::{CustomerDetail, NamedRef, SharedOption, shared_options};
 use crate::error::AppError;
 use crate::forms::draft::{Field, lens};
-use crate::i18n::{k, t, use_locale};
+use crate::i18n::{Key, k, t, use_locale};
 
 #[component]
 pub fn SettingsTab(c: CustomerDetail) -> impl IntoView {
@@ -21,6 +22,7 @@ pub fn SettingsTab(c: CustomerDetail) -> impl IntoView {
     view! {
         <Show when=move || may_edit.get() fallback=|| view! { <p class="muted">{t(k::ERROR_FORBIDDEN)}</p> }>
             <ProfileForm c=c.clone() />
+            <ServiceLevelForm c=c.clone() />
             <StructureForm c=c.clone() />
             <Archive c=c.clone() />
         </Show>
@@ -81,6 +83,71 @@ fn ProfileForm(c: CustomerDetail) -> impl IntoView {
                     <Field path="address.region" label=k::ADDRESS_REGION lens=l(|d| &d.address.region, |d| &mut d.address.region) />
                     <Field path="address.country" label=k::ADDRESS_COUNTRY hint=k::ADDRESS_COUNTRY_HINT lens=l(|d| &d.address.country, |d| &mut d.address.country) />
                 </fieldset>
+                <SaveBar editor=editor label=field_label save=save reload=Callback::new(move |_| page.reload()) />
+            </form>
+        </section>
+    }
+}
+
+type Options = (Vec<SharedOption>, Vec<SharedOption>);
+
+/// The SLA and alert profile: a shared one, the customer's own custom one, or none.
+#[component]
+fn ServiceLevelForm(c: CustomerDetail) -> impl IntoView {
+    let page = expect_context::<PageData>();
+    let customer = c.id;
+    let id_of = |r: &Option<NamedRef>| r.as_ref().map(|r| r.id.to_string()).unwrap_or_default();
+    let editor = Editor::new(
+        ServiceLevelDraft {
+            sla: id_of(&c.sla),
+            alert_profile: id_of(&c.alert_profile),
+        },
+        c.version,
+    );
+    let state = editor.draft;
+    // Loaded in the browser, like the page's other tab data (see the page's module).
+    let options = LocalResource::new(shared_options);
+    let save = Callback::new(move |_| {
+        editor.save(
+            None,
+            move |version, base, draft| save_service_level(customer, version, base, draft),
+            move || page.saved(),
+        );
+    });
+    let select = move |id: &'static str,
+                       label: Key,
+                       own: Option<NamedRef>,
+                       pick: fn(&Options) -> &Vec<SharedOption>,
+                       get: fn(&ServiceLevelDraft) -> &String,
+                       set: fn(&mut ServiceLevelDraft) -> &mut String| {
+        let own = own.filter(|o| !o.shared).map(|o| {
+            let v = o.id.to_string();
+            let current = v.clone();
+            view! { <option value=v selected=move || state.with(|d| *get(d) == current)>{format!("{} ({})", o.name, t(k::WIZARD_CUSTOM))}</option> }
+        });
+        view! {
+            <div class="field">
+                <label for=id>{t(label)}</label>
+                <select id=id on:change=move |ev| { let v = event_target_value(&ev); state.update(|d| *set(d) = v); }>
+                    <option value="" selected=move || state.with(|d| get(d).is_empty())>{t(k::SERVICE_LEVEL_NONE)}</option>
+                    {own}
+                    {move || options.get().and_then(Result::ok).map(|o| pick(&o).iter().map(|s| {
+                        let v = s.id.to_string();
+                        let current = v.clone();
+                        view! { <option value=v selected=move || state.with(|d| *get(d) == current)>{s.name.clone()}</option> }
+                    }).collect_view())}
+                </select>
+            </div>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="service-level-title" id="service-level">
+            <h2 id="service-level-title">{t(k::SERVICE_LEVEL_TITLE)}</h2>
+            <form id="service-level-form" on:submit=move |ev| { ev.prevent_default(); save.run(()); }>
+                <div class="grid-form">
+                    {select("f-sla", k::SLA_TITLE, c.sla.clone(), |o| &o.0, |d| &d.sla, |d| &mut d.sla)}
+                    {select("f-alert-profile", k::ALERT_TITLE, c.alert_profile.clone(), |o| &o.1, |d| &d.alert_profile, |d| &mut d.alert_profile)}
+                </div>
                 <SaveBar editor=editor label=field_label save=save reload=Callback::new(move |_| page.reload()) />
             </form>
         </section>

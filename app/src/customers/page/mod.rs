@@ -16,6 +16,7 @@ mod editor;
 mod general;
 mod overview;
 mod portal;
+mod readiness;
 mod team;
 
 use leptos::prelude::*;

@@ -47,6 +47,7 @@ pub fn OverviewTab(c: CustomerDetail) -> impl IntoView {
     let members: Vec<String> = c.team.members.iter().map(|id| c.staff_name(*id)).collect();
     let has_group = !c.children.is_empty();
     view! {
+        <super::readiness::Readiness c=c.clone() />
         <div class="columns">
             <section class="card" aria-labelledby="details">
                 <h2 id="details">{t(k::OVERVIEW_DETAILS)}</h2>
@@ -271,6 +272,8 @@ pub const FIELD_LABELS: &[(&str, Key)] = &[
     ("tax_id", k::CUSTOMER_TAX_ID),
     ("phone", k::CUSTOMER_PHONE),
     ("fax", k::CUSTOMER_FAX),
+    ("sla", k::SLA_TITLE),
+    ("alert_profile", k::ALERT_TITLE),
     ("address.street", k::ADDRESS_STREET),
     ("address.postal_code", k::ADDRESS_POSTAL_CODE),
     ("address.city", k::ADDRESS_CITY),

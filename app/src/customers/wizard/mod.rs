@@ -413,25 +413,10 @@ fn focus_next_field() -> bool {
     false
 }
 
+use crate::forms::focus_selector;
+
 fn focus_first_invalid() {
     focus_selector("form.wizard [aria-invalid=\"true\"]");
-}
-
-fn focus_selector(selector: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        let selector = selector.to_string();
-        request_animation_frame(move || {
-            if let Some(el) = document().query_selector(&selector).ok().flatten()
-                && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
-            {
-                let _ = el.focus();
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = selector;
 }
 
 /// The label of a stored choice value, e.g. `("billing_cycle", "monthly")` → "Monthly".
