@@ -44,6 +44,15 @@ test("an admin builds the service catalogue: errors as typed, versions on save, 
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status")).toHaveText("Service saved (version 2).");
   await expect(row).toContainText("14 EUR");
+  // both states stay, newest first, with who saved them
+  await page.getByRole("button", { name: "History RMM-SERVER" }).click();
+  const history = page.getByRole("dialog", { name: "History of RMM-SERVER" });
+  await expect(history.locator("tbody tr")).toHaveCount(2);
+  await expect(history.locator("tbody tr").first()).toContainText("14 EUR");
+  await expect(history.locator("tbody tr").last()).toContainText("12.50 EUR");
+  await expect(history.locator("tbody tr").first()).toContainText("Ada Admin");
+  await history.getByRole("button", { name: "Close" }).click();
+  await expect(history).toBeHidden();
 
   // the same code again is refused by the server, next to the field
   await page.getByRole("button", { name: "New service" }).click();

@@ -56,8 +56,10 @@ test("switch the main contact and enable portal access", async ({ page }, testIn
 
   await page.goto(`/customers/${id}`);
   await ready(page, testInfo);
+  // the tabs are plain links (a full page load): wait for it to hydrate before clicking
   await page.getByRole("link", { name: "Contacts", exact: true }).click();
   await expect(page).toHaveURL(/\/contacts$/);
+  await ready(page, testInfo);
   const row = (name: string) => page.locator(`tr[data-contact="${name}"]`);
   await expect(row("Jürgen Groß").locator(".main-contact")).toBeVisible();
   await page.getByRole("button", { name: "Make main contact: Lucía Núñez" }).click();

@@ -48,7 +48,10 @@ test("the readiness checklist on the Overview turns green as billing info, a con
   await expect(page.locator("#save-status")).toHaveText("Saved.");
 
   // a portal user: the main contact gets portal access
+  // the tabs are plain links (a full page load): wait for it to hydrate before clicking
   await page.getByRole("link", { name: "Contacts", exact: true }).click();
+  await expect(page).toHaveURL(/\/contacts$/);
+  await ready(page, testInfo);
   await page.locator('tr[data-contact="Jürgen Groß"]').getByRole("button", { name: "Edit" }).click();
   const dialog = page.getByRole("form", { name: "Edit contact" });
   await dialog.getByLabel("Allow access to the customer portal").check();
@@ -56,6 +59,7 @@ test("the readiness checklist on the Overview turns green as billing info, a con
   await expect(dialog).toHaveCount(0);
 
   await page.getByRole("link", { name: "Overview" }).click();
+  await ready(page, testInfo);
   await expect(page.locator("#readiness")).toContainText("5 of 5 done");
   for (const x of ["billing", "contract", "main-contact", "sla", "portal"]) await expect(item(x)).toHaveAttribute("data-done", "true");
   await expect(page.locator("ol.audit")).toContainText(slaName);

@@ -8,11 +8,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use uuid::Uuid;
 
-use super::{CatalogueEntry, list_services, save_service};
+use super::{CatalogueEntry, list_services, save_service, service_history};
 use crate::error::AppError;
 use crate::forms::draft::{Choice, Field, FieldContext, field_lens};
 use crate::i18n::{Key, choice_key, k, t, text_with, use_locale};
 use crate::settings::SettingsNav;
+use crate::ui::{DataTable, Dialog, ErrorNotice, Loading, Th};
 
 /// What the editor is working on: an existing service at a version, or a new one.
 #[derive(Clone, Copy, PartialEq)]
@@ -193,47 +194,106 @@ fn ServiceTable(
     locale: domain::Locale,
     open: impl Fn(Editing, ServiceDraft) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let history = RwSignal::new(None::<(Uuid, String)>);
+    let columns = vec![
+        Th::text(k::CATALOGUE_CODE),
+        Th::text(k::CATALOGUE_NAME),
+        Th::text(k::CATALOGUE_KIND),
+        Th::num(k::CATALOGUE_UNIT_PRICE),
+        Th::text(k::CATALOGUE_TAX_CATEGORY),
+        Th::text(k::CATALOGUE_STATUS),
+        Th::num(k::CATALOGUE_VERSION),
+        Th::actions(),
+    ];
     view! {
-        <div class="table-wrap">
-            <table class="data">
-                <thead>
-                    <tr>
-                        <th scope="col">{t(k::CATALOGUE_CODE)}</th>
-                        <th scope="col">{t(k::CATALOGUE_NAME)}</th>
-                        <th scope="col">{t(k::CATALOGUE_KIND)}</th>
-                        <th scope="col">{t(k::CATALOGUE_UNIT_PRICE)}</th>
-                        <th scope="col">{t(k::CATALOGUE_TAX_CATEGORY)}</th>
-                        <th scope="col">{t(k::CATALOGUE_STATUS)}</th>
-                        <th scope="col">{t(k::CATALOGUE_VERSION)}</th>
-                        <th scope="col"><span class="visually-hidden">{t(k::SETTINGS_ACTIONS)}</span></th>
+        <HistoryDialog service=history locale=locale />
+        <DataTable id="services-table" columns=columns>
+            {rows.into_iter().map(|row| {
+                let s = row.service.clone();
+                let target = Editing { id: Some(row.id), version: Some(row.version) };
+                let label = format!("{} {}", t(k::SETTINGS_EDIT), s.code);
+                let history_label = format!("{} {}", t(k::CATALOGUE_HISTORY), s.code);
+                let for_editor = s.clone();
+                let code = s.code.clone();
+                view! {
+                    <tr class:inactive=s.archived data-code=s.code.clone()>
+                        <td><code>{s.code.clone()}</code></td>
+                        <td>{s.name.clone()}</td>
+                        <td>{charged(&s)}</td>
+                        <td class="num">{price(&s, locale)}</td>
+                        <td>{t(choice_key("tax_category", &s.tax_category))}</td>
+                        <td>{if s.archived { t(k::CATALOGUE_ARCHIVED_BADGE) } else { t(k::CATALOGUE_ACTIVE) }}</td>
+                        <td class="num">{row.version}</td>
+                        <td class="row-actions">
+                            <button type="button" class="button small" aria-label=history_label
+                                on:click=move |_| history.set(Some((row.id, code.clone())))>
+                                {t(k::CATALOGUE_HISTORY)}
+                            </button>
+                            <button type="button" class="button small" aria-label=label
+                                on:click=move |_| open(target, for_editor.clone())>
+                                {t(k::SETTINGS_EDIT)}
+                            </button>
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {rows.into_iter().map(|row| {
-                        let s = row.service.clone();
-                        let target = Editing { id: Some(row.id), version: Some(row.version) };
-                        let label = format!("{} {}", t(k::SETTINGS_EDIT), s.code);
-                        let for_editor = s.clone();
-                        view! {
-                            <tr class:inactive=s.archived>
-                                <td><code>{s.code.clone()}</code></td>
-                                <td>{s.name.clone()}</td>
-                                <td>{charged(&s)}</td>
-                                <td class="num">{price(&s, locale)}</td>
-                                <td>{t(choice_key("tax_category", &s.tax_category))}</td>
-                                <td>{if s.archived { t(k::CATALOGUE_ARCHIVED_BADGE) } else { t(k::CATALOGUE_ACTIVE) }}</td>
-                                <td class="num">{row.version}</td>
-                                <td class="row-actions">
-                                    <button type="button" class="button small" aria-label=label
-                                        on:click=move |_| open(target, for_editor.clone())>
-                                        {t(k::SETTINGS_EDIT)}
-                                    </button>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </DataTable>
+    }
+}
+
+const VERSION_COLUMNS: [Th; 6] = [
+    Th::num(k::CATALOGUE_VERSION),
+    Th::text(k::CATALOGUE_NAME),
+    Th::num(k::CATALOGUE_UNIT_PRICE),
+    Th::text(k::CATALOGUE_TAX_CATEGORY),
+    Th::text(k::CATALOGUE_STATUS),
+    Th::text(k::CATALOGUE_SAVED_BY),
+];
+
+/// Every saved state of one service, newest first: who changed what and when (a price
+/// change is a new version; contracts keep the price they were agreed at).
+#[component]
+fn HistoryDialog(service: RwSignal<Option<(Uuid, String)>>, locale: domain::Locale) -> impl IntoView {
+    let versions = LocalResource::new(move || {
+        let id = service.get().map(|(id, _)| id);
+        async move {
+            match id {
+                Some(id) => service_history(id).await,
+                None => Ok(Vec::new()),
+            }
+        }
+    });
+    let title = Signal::derive(move || {
+        service
+            .get()
+            .map(|(_, code)| text_with(locale, k::CATALOGUE_HISTORY_TITLE, &[("code", &code)]))
+            .unwrap_or_default()
+    });
+    view! {
+        <Dialog id="service-history" title=title open=Signal::derive(move || service.with(Option::is_some))
+            on_close=Callback::new(move |()| service.set(None))>
+            <Suspense fallback=|| view! { <Loading /> }>
+                {move || versions.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(list) => view! {
+                        <DataTable id="service-versions" columns=VERSION_COLUMNS.to_vec()>
+                            {list.into_iter().map(|v| {
+                                let by = v.saved_by.clone().unwrap_or_else(|| "—".into());
+                                view! {
+                                    <tr>
+                                        <td class="num">{v.version}</td>
+                                        <td>{v.service.name.clone()}</td>
+                                        <td class="num">{price(&v.service, locale)}</td>
+                                        <td>{t(choice_key("tax_category", &v.service.tax_category))}</td>
+                                        <td>{if v.service.archived { t(k::CATALOGUE_ARCHIVED_BADGE) } else { t(k::CATALOGUE_ACTIVE) }}</td>
+                                        <td>{by} " · " {crate::shell::format_instant(v.saved_at, locale)}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </DataTable>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </Dialog>
     }
 }

@@ -70,7 +70,16 @@ pub const WIZARD_FROM_BANNER: &str = "/contracts/bulk?uses_services=true";
 #[component]
 pub fn UncoveredBanner() -> impl IntoView {
     let locale = use_locale();
-    let state = LocalResource::new(uncovered_customers);
+    // Read after hydration by an effect, not by a resource: the page is rendered on the
+    // server without the banner and the browser adds it, so both render the same markup.
+    let state = RwSignal::new(None::<Uncovered>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(u) = uncovered_customers().await {
+                state.set(Some(u));
+            }
+        });
+    });
     let closed = RwSignal::new(false);
     let close = move |count: i64| {
         closed.set(true);
@@ -79,8 +88,7 @@ pub fn UncoveredBanner() -> impl IntoView {
         });
     };
     view! {
-        <Suspense fallback=|| ()>
-            {move || state.get().and_then(Result::ok).filter(|u| u.count > 0 && !u.dismissed && !closed.get()).map(|u| {
+        {move || state.get().filter(|u| u.count > 0 && !u.dismissed && !closed.get()).map(|u| {
                 let text = text_with(locale, k::UNCOVERED_BANNER, &[("count", &domain::format_decimal(u.count.into(), locale))]);
                 view! {
                     <div class="banner warn" role="status" id="uncovered-banner" data-count=u.count>
@@ -92,7 +100,6 @@ pub fn UncoveredBanner() -> impl IntoView {
                     </div>
                 }
             })}
-        </Suspense>
     }
 }
 

@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::i18n::{Key, k, t, text, text_with, use_locale};
 use crate::settings::SettingsNav;
 use crate::shell::format_instant;
-use crate::ui::ProgressBar;
+use crate::ui::{DataTable, ProgressBar, Th};
 
 /// Where the page is in the flow. Progress values are shares (0.0–1.0).
 #[derive(Debug, Clone, PartialEq)]
@@ -354,19 +354,7 @@ fn History(history: Resource<Result<Vec<ImportSummary>, AppError>>, reload: RwSi
                     Err(e) => view! { <p class="form-error" role="alert">{e.message(locale)}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="muted">{t(k::IMPORT_NO_HISTORY)}</p> }.into_any(),
                     Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table class="data">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{t(k::IMPORT_HISTORY_FILE)}</th>
-                                        <th scope="col">{t(k::IMPORT_STEP_WHAT)}</th>
-                                        <th scope="col">{t(k::IMPORT_HISTORY_WHEN)}</th>
-                                        <th scope="col">{t(k::IMPORT_HISTORY_RESULT)}</th>
-                                        <th scope="col">{t(k::IMPORT_HISTORY_STATUS)}</th>
-                                        <th scope="col"><span class="visually-hidden">{t(k::SETTINGS_ACTIONS)}</span></th>
-                                    </tr>
-                                </thead>
-                                <tbody>
+                        <DataTable id="import-history" columns=vec![Th::text(k::IMPORT_HISTORY_FILE), Th::text(k::IMPORT_STEP_WHAT), Th::text(k::IMPORT_HISTORY_WHEN), Th::text(k::IMPORT_HISTORY_RESULT), Th::text(k::IMPORT_HISTORY_STATUS), Th::actions()]>
                                     {list.into_iter().map(|i| {
                                         let id = i.id;
                                         let outcome = Outcome {
@@ -396,9 +384,7 @@ fn History(history: Resource<Result<Vec<ImportSummary>, AppError>>, reload: RwSi
                                             </tr>
                                         }
                                     }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                                </DataTable>
                     }.into_any(),
                 })}
             </Suspense>

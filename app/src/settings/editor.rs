@@ -16,6 +16,7 @@ use crate::customers::wizard::sla_step::{CustomProfile, CustomSla};
 use crate::error::AppError;
 use crate::forms::draft::FieldContext;
 use crate::i18n::{Key, k, t, text_with, use_locale};
+use crate::ui::{DataTable, Th};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
@@ -236,16 +237,7 @@ fn SharedDefinitions(kind: Kind) -> impl IntoView {
                 Err(e) => view! { <p class="form-error" role="alert">{e.message(locale)}</p> }.into_any(),
                 Ok(rows) if rows.is_empty() => view! { <p class="muted">{t(empty)}</p> }.into_any(),
                 Ok(rows) => view! {
-                    <div class="table-wrap">
-                        <table class="data">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t(k::USERS_NAME)}</th>
-                                    <th scope="col">{t(k::SETTINGS_DETAILS)}</th>
-                                    <th scope="col"><span class="visually-hidden">{t(k::SETTINGS_ACTIONS)}</span></th>
-                                </tr>
-                            </thead>
-                            <tbody>
+                    <DataTable id="settings-table" columns=vec![Th::text(k::USERS_NAME), Th::text(k::SETTINGS_DETAILS), Th::actions()]>
                                 {rows.into_iter().map(|row| {
                                     let (edit_draft, clone_draft) = (row.draft.clone(), row.draft.clone());
                                     let copy_name = text_with(locale, k::SETTINGS_COPY_OF, &[("name", &row.name)]);
@@ -269,9 +261,7 @@ fn SharedDefinitions(kind: Kind) -> impl IntoView {
                                         </tr>
                                     }
                                 }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                            </DataTable>
                 }.into_any(),
             })}
         </Suspense>

@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::forms::draft::{Field, FieldContext, field_id, field_lens};
 use crate::i18n::{k, t, text_with, use_locale};
 use crate::shell::{format_instant, use_user};
+use crate::ui::{DataTable, Th};
 
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
@@ -192,30 +193,18 @@ fn Readings(usage: UsageOverview) -> impl IntoView {
     }
     view! {
         <h3>{t(k::USAGE_LATEST)}</h3>
-        <ReadingTable rows=usage.latest />
+        <ReadingTable id="usage-latest" rows=usage.latest />
         <h3>{t(k::USAGE_HISTORY)}</h3>
-        <ReadingTable rows=usage.history />
+        <ReadingTable id="usage-history" rows=usage.history />
     }
     .into_any()
 }
 
 #[component]
-fn ReadingTable(rows: Vec<ReadingRow>) -> impl IntoView {
+fn ReadingTable(id: &'static str, rows: Vec<ReadingRow>) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <div class="table-wrap">
-            <table class="data">
-                <thead>
-                    <tr>
-                        <th scope="col">{t(k::USAGE_SERVICE)}</th>
-                        <th scope="col">{t(k::USAGE_QUANTITY)}</th>
-                        <th scope="col">{t(k::USAGE_READING_DATE)}</th>
-                        <th scope="col">{t(k::USAGE_SOURCE)}</th>
-                        <th scope="col">{t(k::USAGE_EXTERNAL_REF)}</th>
-                        <th scope="col">{t(k::USAGE_RECORDED)}</th>
-                    </tr>
-                </thead>
-                <tbody>
+        <DataTable id=id columns=vec![Th::text(k::USAGE_SERVICE), Th::num(k::USAGE_QUANTITY), Th::text(k::USAGE_READING_DATE), Th::text(k::USAGE_SOURCE), Th::text(k::USAGE_EXTERNAL_REF), Th::text(k::USAGE_RECORDED)]>
                     {rows.into_iter().map(|r| {
                         let quantity = domain::format_decimal(r.quantity.normalize(), locale);
                         let replaced = r.previous_quantity.filter(|_| r.replacements > 0).map(|prev| {
@@ -239,8 +228,6 @@ fn ReadingTable(rows: Vec<ReadingRow>) -> impl IntoView {
                             </tr>
                         }
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                </DataTable>
     }
 }

@@ -6,6 +6,7 @@ use super::{CreateUser, NewUserFields, NewUserValues, SetUserActive, SetUserRest
 use crate::auth::Role;
 use crate::i18n::{k, t, use_locale};
 use crate::shell::{role_label, use_user};
+use crate::ui::{DataTable, Th};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -64,19 +65,7 @@ pub fn UsersPage() -> impl IntoView {
             {move || users.get().map(|r| match r {
                 Err(e) => view! { <p class="form-error" role="alert">{e.message(locale)}</p> }.into_any(),
                 Ok(rows) => view! {
-                    <div class="table-wrap">
-                        <table class="data">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t(k::USERS_NAME)}</th>
-                                    <th scope="col">{t(k::LOGIN_EMAIL)}</th>
-                                    <th scope="col">{t(k::USERS_ROLE)}</th>
-                                    <th scope="col">{t(k::USERS_STATUS)}</th>
-                                    <th scope="col">{t(k::USERS_ACCESS)}</th>
-                                    <th scope="col">{t(k::USERS_LAST_LOGIN)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
+                    <DataTable id="users-table" columns=vec![Th::text(k::USERS_NAME), Th::text(k::LOGIN_EMAIL), Th::text(k::USERS_ROLE), Th::text(k::USERS_STATUS), Th::text(k::USERS_ACCESS), Th::text(k::USERS_LAST_LOGIN)]>
                                 {rows.into_iter().map(|u| {
                                     let is_me = me.get().is_some_and(|m| m.id == u.id);
                                     let last = u.last_login_at
@@ -124,9 +113,7 @@ pub fn UsersPage() -> impl IntoView {
                                         </tr>
                                     }
                                 }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                            </DataTable>
                 }.into_any(),
             })}
         </Transition>

@@ -256,7 +256,8 @@ pub fn BulkContractsPage() -> impl IntoView {
         restored.set(false);
         w.go(Step::Choose);
     };
-    let step = move || state.with(|s| s.step);
+    // A memo: the step's view is rebuilt when the step changes, not on every keystroke.
+    let step = Memo::new(move |_| state.with(|s| s.step));
     view! {
         <leptos_meta::Title text=t(k::BULK_TITLE) />
         <header class="page-header with-actions">
@@ -272,7 +273,7 @@ pub fn BulkContractsPage() -> impl IntoView {
         <noscript><p class="form-error">{t(k::WIZARD_NOSCRIPT)}</p></noscript>
         <StepIndicator w=w />
         <Show when=move || loaded.get() fallback=|| view! { <crate::ui::Loading /> }>
-            {move || match step() {
+            {move || match step.get() {
                 Step::Choose => view! { <choose::ChooseStep w=w /> }.into_any(),
                 Step::Terms => view! { <TermsStep w=w /> }.into_any(),
                 Step::Billing => view! { <billing::BillingStep w=w /> }.into_any(),

@@ -15,6 +15,22 @@ use crate::customers::{ContactView, CustomerDetail};
 use crate::error::AppError;
 use crate::forms::draft::{Choice, Field};
 use crate::i18n::{Key, k, t, use_locale};
+use crate::ui::{DataTable, Th};
+
+/// The contact table's columns; phone and job title only where contacts are managed here.
+fn contact_columns(self_managed: bool) -> Vec<Th> {
+    let mut columns = vec![Th::text(k::CUSTOMER_NAME), Th::text(k::LOGIN_EMAIL)];
+    if self_managed {
+        columns.extend([Th::text(k::CUSTOMER_PHONE), Th::text(k::CONTACT_JOB_TITLE)]);
+    }
+    columns.extend([
+        Th::text(k::CUSTOMER_MAIN_CONTACT),
+        Th::text(k::PORTAL_ACCESS),
+        Th::text(k::CONTACT_NOTIFICATIONS),
+        Th::actions(),
+    ]);
+    columns
+}
 
 /// Which contact the form is open for.
 #[derive(Clone, PartialEq)]
@@ -68,23 +84,7 @@ pub fn ContactsTab(c: CustomerDetail) -> impl IntoView {
                     <ContactForm customer=customer contact=Some(x) home=home self_managed=self_managed on_done=Callback::new(move |_| open.set(Open::None)) />
                 }.into_any()),
             }}
-            <div class="table-wrap">
-                <table class="data" id="contacts-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{t(k::CUSTOMER_NAME)}</th>
-                            <th scope="col">{t(k::LOGIN_EMAIL)}</th>
-                            {self_managed.then(|| view! {
-                                <th scope="col">{t(k::CUSTOMER_PHONE)}</th>
-                                <th scope="col">{t(k::CONTACT_JOB_TITLE)}</th>
-                            })}
-                            <th scope="col">{t(k::CUSTOMER_MAIN_CONTACT)}</th>
-                            <th scope="col">{t(k::PORTAL_ACCESS)}</th>
-                            <th scope="col">{t(k::CONTACT_NOTIFICATIONS)}</th>
-                            <th scope="col"><span class="visually-hidden">{t(k::SETTINGS_ACTIONS)}</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>
+            <DataTable id="contacts-table" columns=contact_columns(self_managed)>
                         {c.contacts.iter().map(|x| {
                             let id = x.id;
                             let name = x.full_name();
@@ -135,9 +135,7 @@ pub fn ContactsTab(c: CustomerDetail) -> impl IntoView {
                                 </tr>
                             }
                         }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                    </DataTable>
             {(archived_count > 0).then(|| view! {
                 <label class="check">
                     <input type="checkbox" prop:checked=move || show_archived.get() on:change=move |ev| show_archived.set(event_target_checked(&ev)) />

@@ -105,8 +105,16 @@ fn ServiceLevelForm(c: CustomerDetail) -> impl IntoView {
         c.version,
     );
     let state = editor.draft;
-    // Loaded in the browser, like the page's other tab data (see the page's module).
-    let options = LocalResource::new(shared_options);
+    // Read after hydration by an effect (the server renders the select without them):
+    // a resource here, inside the page's resolved Transition, breaks hydration.
+    let options = RwSignal::new(None::<Options>);
+    Effect::new(move |_| {
+        spawn_local(async move {
+            if let Ok(o) = shared_options().await {
+                options.set(Some(o));
+            }
+        });
+    });
     let save = Callback::new(move |_| {
         editor.save(
             None,
@@ -131,7 +139,7 @@ fn ServiceLevelForm(c: CustomerDetail) -> impl IntoView {
                 <select id=id on:change=move |ev| { let v = event_target_value(&ev); state.update(|d| *set(d) = v); }>
                     <option value="" selected=move || state.with(|d| get(d).is_empty())>{t(k::SERVICE_LEVEL_NONE)}</option>
                     {own}
-                    {move || options.get().and_then(Result::ok).map(|o| pick(&o).iter().map(|s| {
+                    {move || options.get().map(|o| pick(&o).iter().map(|s| {
                         let v = s.id.to_string();
                         let current = v.clone();
                         view! { <option value=v selected=move || state.with(|d| *get(d) == current)>{s.name.clone()}</option> }
