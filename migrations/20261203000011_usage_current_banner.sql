@@ -2,7 +2,9 @@
 -- `usage_readings`: what "uses services" means for the Sales & billing banner, the
 -- customer list's filter and the contract wizard's prefill, without a DISTINCT ON over
 -- the whole reading history per customer. "Latest" is the newest reading date, then the
--- newest recording (as `usage::db::latest_quantities` orders them).
+-- newest recording, then the source (as `usage::db::latest_quantities` orders them, so
+-- two sources read on one day in one batch give the same answer everywhere). A reading
+-- dated tomorrow (ingestion allows a day of time-zone slack) counts from when it arrives.
 create table usage_current (
     customer_id   uuid not null references customers (id) on delete cascade,
     service_id    uuid not null references services (id),
@@ -17,7 +19,7 @@ create index usage_current_in_use_idx on usage_current (customer_id) where quant
 insert into usage_current (customer_id, service_id, quantity, reading_date, recorded_at)
 select distinct on (customer_id, service_id) customer_id, service_id, quantity, reading_date, recorded_at
   from usage_readings
- order by customer_id, service_id, reading_date desc, recorded_at desc;
+ order by customer_id, service_id, reading_date desc, recorded_at desc, source desc;
 
 -- Statement-level, with the statement's rows as a transition table: an ingestion batch of
 -- 1,000 readings runs the upsert once, not 1,000 times. PostgreSQL allows a transition
@@ -28,7 +30,7 @@ begin
     insert into usage_current as u (customer_id, service_id, quantity, reading_date, recorded_at)
     select distinct on (customer_id, service_id) customer_id, service_id, quantity, reading_date, recorded_at
       from changed
-     order by customer_id, service_id, reading_date desc, recorded_at desc
+     order by customer_id, service_id, reading_date desc, recorded_at desc, source desc
     on conflict (customer_id, service_id) do update
        set quantity = excluded.quantity, reading_date = excluded.reading_date, recorded_at = excluded.recorded_at
      where (excluded.reading_date, excluded.recorded_at) >= (u.reading_date, u.recorded_at);

@@ -43,6 +43,9 @@ const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"
 
 /** axe-core in the page: no serious or critical accessibility violation. */
 export async function checkA11y(page: Page, where: string) {
+  // After a client-side navigation the new page sets its <title> a moment after its
+  // content shows; check the page once it is complete, not between the two.
+  await expect.poll(() => page.title(), { message: `${where} has a title` }).not.toBe("");
   // evaluated through the DevTools protocol: the page's CSP rightly refuses inline scripts
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {

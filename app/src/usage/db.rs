@@ -58,7 +58,7 @@ pub async fn customer_usage(pool: &PgPool, customer: Uuid) -> Result<UsageOvervi
         "select {COLUMNS} from (
              select distinct on (service_id) * from usage_readings
               where customer_id = $1 and reading_date <= $2
-              order by service_id, reading_date desc, recorded_at desc) r
+              order by service_id, reading_date desc, recorded_at desc, source desc) r
            join services s on s.id = r.service_id
            left join users u on u.id = r.recorded_by
           order by lower(s.name), s.code"
@@ -105,7 +105,7 @@ pub async fn latest_quantities_on(
              select distinct on (customer_id, service_id) customer_id, service_id, quantity, reading_date
                from usage_readings
               where customer_id = any($1) and reading_date <= $2
-              order by customer_id, service_id, reading_date desc, recorded_at desc) r
+              order by customer_id, service_id, reading_date desc, recorded_at desc, source desc) r
            join services s on s.id = r.service_id",
     )
     .bind(customers)

@@ -13,20 +13,20 @@ use crate::customers::list::{CustomerRow, ListQuery, list_customers};
 use crate::i18n::{k, t, text_with, use_locale};
 use crate::ui::{DataTable, EmptyState, ErrorNotice, Loading, Th};
 
-fn chosen(row: &CustomerRow) -> Chosen {
-    Chosen {
+/// `row` chosen; its idempotency key is made the first time it is chosen in this run.
+fn choose(s: &mut super::Bulk, row: &CustomerRow) {
+    s.keys.entry(row.id).or_insert_with(crate::forms::new_idempotency_key);
+    s.chosen.push(Chosen {
         id: row.id,
         name: row.name.clone(),
         billing_complete: row.billing_complete,
         skipped: false,
-        key: crate::forms::new_idempotency_key(),
         prefilled: None,
         contract: ContractDraft {
             parts: Vec::new(),
             ..Default::default()
         },
-        outcome: None,
-    }
+    });
 }
 
 #[component]
@@ -54,7 +54,7 @@ pub(super) fn ChooseStep(w: Wizard) -> impl IntoView {
         w.state.update(|s| {
             let there = s.chosen.iter().any(|c| c.id == row.id);
             if on && !there {
-                s.chosen.push(chosen(row));
+                choose(s, row);
             } else if !on {
                 s.chosen.retain(|c| c.id != row.id);
             }

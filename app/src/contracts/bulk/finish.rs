@@ -7,6 +7,7 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use uuid::Uuid;
 
 use super::{Outcome, Step, Wizard};
 use crate::contracts::create_contract;
@@ -17,28 +18,32 @@ fn choice_label(group: &str, value: &str) -> &'static str {
 }
 use crate::ui::{BillingGate, BillingGateDialog, DataTable, ErrorNotice, ProgressBar, Th};
 
-/// Sends the contract of `order[pos]`, then the rest.
-fn send(w: Wizard, gate: BillingGate, order: Rc<Vec<usize>>, pos: usize, sent: RwSignal<Option<(usize, usize)>>) {
-    let Some(&i) = order.get(pos) else {
+/// Sends the contract of the customer `order[pos]`, then the rest. Customers are named by
+/// id: the draft may change while requests are out (the billing-info dialog edits it).
+fn send(w: Wizard, gate: BillingGate, order: Rc<Vec<Uuid>>, pos: usize, sent: RwSignal<Option<(usize, usize)>>) {
+    let Some(&customer) = order.get(pos) else {
         sent.set(None);
+        w.sending.set(false);
         w.go(Step::Done);
         return;
     };
     sent.set(Some((pos, order.len())));
-    let (customer, key, contract) = w.state.with_untracked(|s| {
-        let c = &s.chosen[i];
-        (c.id, c.key, c.contract.clone())
+    let found = w.state.with_untracked(|s| {
+        let c = s.chosen.iter().find(|c| c.id == customer)?;
+        Some((*s.keys.get(&customer)?, c.contract.clone()))
     });
+    let Some((key, contract)) = found else {
+        return send(w, gate, order, pos + 1, sent);
+    };
     gate.run(
         move || create_contract(key, customer, contract.clone(), true),
         move |result| {
+            let outcome = match result {
+                Ok(saved) => Outcome::Created(saved.id),
+                Err(e) => Outcome::Failed(e),
+            };
             w.state.update(|s| {
-                if let Some(c) = s.chosen.get_mut(i) {
-                    c.outcome = Some(match result.clone() {
-                        Ok(saved) => Outcome::Created(saved.id),
-                        Err(e) => Outcome::Failed(e),
-                    });
-                }
+                s.outcomes.insert(customer, outcome);
             });
             send(w, gate, order.clone(), pos + 1, sent);
         },
@@ -53,13 +58,14 @@ pub(super) fn SummaryStep(w: Wizard) -> impl IntoView {
     let to_send = move || {
         w.state.with(|s| {
             s.included()
-                .filter(|(_, c)| !matches!(c.outcome, Some(Outcome::Created(_))))
-                .map(|(i, _)| i)
+                .filter(|(_, c)| s.created(c.id).is_none())
+                .map(|(_, c)| c.id)
                 .collect::<Vec<_>>()
         })
     };
     let create = move |_| {
-        if sent.get_untracked().is_none() {
+        if !w.sending.get_untracked() {
+            w.sending.set(true);
             send(w, gate, Rc::new(to_send()), 0, sent);
         }
     };
@@ -149,24 +155,15 @@ pub(super) fn SummaryStep(w: Wizard) -> impl IntoView {
 pub(super) fn DoneStep(w: Wizard) -> impl IntoView {
     let locale = use_locale();
     let created = move || {
-        w.state.with(|s| {
-            s.chosen
-                .iter()
-                .filter(|c| matches!(c.outcome, Some(Outcome::Created(_))))
-                .count()
-        })
+        w.state
+            .with(|s| s.chosen.iter().filter(|c| s.created(c.id).is_some()).count())
     };
-    let failed = move || {
-        w.state.with(|s| {
-            s.included()
-                .any(|(_, c)| !matches!(c.outcome, Some(Outcome::Created(_))))
-        })
-    };
+    let failed = move || w.state.with(|s| s.included().any(|(_, c)| s.created(c.id).is_none()));
     let rows = move || {
         w.state.with(|s| {
             s.included()
                 .map(|(_, c)| {
-                    let result = match &c.outcome {
+                    let result = match s.outcomes.get(&c.id) {
                         Some(Outcome::Created(id)) => view! {
                             <a href=format!("/contracts/{id}")>{t(k::BULK_OPEN_CONTRACT)}</a>
                         }

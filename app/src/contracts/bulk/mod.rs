@@ -2,14 +2,17 @@
 //! "Create contracts for existing customers"). Choose the customers → the contract's
 //! terms → billing info for those that lack it (each in turn, or skip one) → each
 //! customer's parts, prefilled from its services in use → summary → done. The whole draft
-//! (with one idempotency key per customer) lives in localStorage, so a reload or a retried
-//! submit never makes a second contract for anybody; each contract is created through the
-//! billing-info gate like any other.
+//! (with one idempotency key per customer) lives in localStorage, so a reload, a retried
+//! submit or a customer unticked and ticked again never makes a second contract for
+//! anybody; each contract is created through the billing-info gate like any other. (Two
+//! browsers running the same customers each have their own keys: that is two runs.)
 
 mod billing;
 mod choose;
 mod finish;
 mod parts;
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use domain::{ContractDraft, ContractPartDraft};
@@ -89,8 +92,15 @@ async fn prefill(pool: &sqlx::PgPool, customers: &[Uuid]) -> Result<Vec<Prefill>
         })
         .collect();
     for (customer, definition, quantity, date) in readings {
-        let service: domain::ServiceDraft =
-            serde_json::from_value(definition).map_err(|e| crate::server::internal("service definition", e))?;
+        // A definition the catalogue can no longer read is left out (the part is then
+        // added by hand), not the whole prefill refused.
+        let service: domain::ServiceDraft = match serde_json::from_value(definition) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "unreadable service definition left out of the prefill");
+                continue;
+            }
+        };
         if let Some(p) = out.iter_mut().find(|p| p.customer == customer) {
             p.parts.push(PrefilledPart {
                 part: domain::prefill::part_from_service(&service, quantity),
@@ -140,12 +150,9 @@ struct Chosen {
     billing_complete: bool,
     /// Left out at the billing-info step.
     skipped: bool,
-    /// This customer's contract is created once under this key, however often it is sent.
-    key: Uuid,
     /// `None` until the prefill was read.
     prefilled: Option<Vec<PrefilledPart>>,
     contract: ContractDraft,
-    outcome: Option<Outcome>,
 }
 
 impl Chosen {
@@ -163,6 +170,12 @@ struct Bulk {
     terms: ContractDraft,
     /// The customer whose parts are shown (an index into `chosen`).
     current: usize,
+    /// Each customer's contract is created once under its key, however often it is sent.
+    /// Kept by customer, not with the choice: a customer unticked and ticked again keeps
+    /// its key, so the contract already made for it comes back instead of a second one.
+    keys: BTreeMap<Uuid, Uuid>,
+    /// What became of each customer's contract, by customer.
+    outcomes: BTreeMap<Uuid, Outcome>,
 }
 
 fn blank() -> Bulk {
@@ -175,6 +188,8 @@ fn blank() -> Bulk {
             ..ContractDraft::starting(today)
         },
         current: 0,
+        keys: BTreeMap::new(),
+        outcomes: BTreeMap::new(),
     }
 }
 
@@ -182,6 +197,13 @@ fn blank() -> Bulk {
 const PER_CUSTOMER: [&str; 3] = ["iban", "bic", "mandate_reference"];
 
 impl Bulk {
+    fn created(&self, customer: Uuid) -> Option<Uuid> {
+        match self.outcomes.get(&customer) {
+            Some(Outcome::Created(id)) => Some(*id),
+            _ => None,
+        }
+    }
+
     fn included(&self) -> impl Iterator<Item = (usize, &Chosen)> {
         self.chosen.iter().enumerate().filter(|(_, c)| c.included())
     }
@@ -226,6 +248,8 @@ impl Bulk {
 struct Wizard {
     state: RwSignal<Bulk>,
     ctx: FieldContext,
+    /// While the contracts are being sent: no other step, no start over.
+    sending: RwSignal<bool>,
 }
 
 impl Wizard {
@@ -249,7 +273,11 @@ pub fn BulkContractsPage() -> impl IntoView {
     local_draft::keep(draft_key(), state, restored, loaded);
     let ctx = FieldContext::new(Memo::new(move |_| state.with(Bulk::errors)));
     provide_context(ctx);
-    let w = Wizard { state, ctx };
+    let w = Wizard {
+        state,
+        ctx,
+        sending: RwSignal::new(false),
+    };
     let start_over = move |_| {
         local_draft::clear(&draft_key());
         state.set(blank());
@@ -265,7 +293,7 @@ pub fn BulkContractsPage() -> impl IntoView {
                 <p class="muted"><a href="/contracts">{t(k::CONTRACTS_TITLE)}</a></p>
                 <h1>{t(k::BULK_TITLE)}</h1>
             </div>
-            <button type="button" class="button" id="bulk-start-over" on:click=start_over>{t(k::BULK_START_OVER)}</button>
+            <button type="button" class="button" id="bulk-start-over" disabled=move || w.sending.get() on:click=start_over>{t(k::BULK_START_OVER)}</button>
         </header>
         <Show when=move || restored.get()>
             <p class="notice" role="status" id="draft-restored">{t(k::SALES_DRAFT_RESTORED)}</p>
@@ -295,7 +323,7 @@ fn StepIndicator(w: Wizard) -> impl IntoView {
                     let done = move || w.state.with(|s| s.step > step && s.step != Step::Done);
                     view! {
                         <li class:current=current class:done=done aria-current=move || current().then_some("step")>
-                            <button type="button" class="step" disabled=move || !done() on:click=move |_| w.go(step)>
+                            <button type="button" class="step" disabled=move || !done() || w.sending.get() on:click=move |_| w.go(step)>
                                 <span class="step-number" aria-hidden="true">{i + 1}</span>
                                 {t(key)}
                             </button>

@@ -3,6 +3,7 @@
 //! and removed in the shared contract editor. A contract paid by SEPA direct debit asks
 //! here for each customer's IBAN and mandate (prefilled from its billing IBAN).
 
+use domain::ContractPartDraft;
 use leptos::prelude::*;
 
 use super::{Bulk, Step, Wizard, prefill_parts};
@@ -27,12 +28,25 @@ fn load_prefills(w: Wizard, loading: RwSignal<bool>, error: RwSignal<Option<AppE
     leptos::task::spawn_local(async move {
         match prefill_parts(missing).await {
             Ok(list) => w.state.update(|s| {
+                let currency = s.terms.currency.trim().to_uppercase();
                 for p in list {
                     if let Some(c) = s.chosen.iter_mut().find(|c| c.id == p.customer) {
                         c.contract.parts = if p.parts.is_empty() {
                             vec![new_part()]
                         } else {
-                            p.parts.iter().map(|x| x.part.clone()).collect()
+                            // A price in another currency than the contract's is no price
+                            // for it: the field stays empty and asks for one.
+                            p.parts
+                                .iter()
+                                .map(|x| ContractPartDraft {
+                                    rate: if x.price_currency == currency {
+                                        x.part.rate.clone()
+                                    } else {
+                                        String::new()
+                                    },
+                                    ..x.part.clone()
+                                })
+                                .collect()
                         };
                         if c.contract.iban.is_empty() {
                             c.contract.iban = p.iban.clone();
@@ -87,18 +101,32 @@ pub(super) fn PartsStep(w: Wizard) -> impl IntoView {
         w.state
             .with(|s| s.terms.payment_method == domain::PaymentMethodKind::SepaDirectDebit.as_str())
     };
-    let tabs = move || {
+    // Memoised: the tabs are rebuilt when a customer's name or validity changes, not on
+    // every keystroke.
+    let tab_list = Memo::new(move |_| {
         w.state.with(|s| {
             s.included()
                 .map(|(i, c)| {
-                    let invalid = c.contract.validate().is_err() && c.prefilled.is_some();
-                    view! {
-                        <button type="button" class="tab" aria-current=move || (current.get() == i).then_some("true")
-                            class:invalid=invalid on:click=move |_| show(i)>{c.name.clone()}</button>
-                    }
+                    (
+                        i,
+                        c.name.clone(),
+                        c.prefilled.is_some() && c.contract.validate().is_err(),
+                    )
                 })
-                .collect_view()
+                .collect::<Vec<_>>()
         })
+    });
+    let tabs = move || {
+        tab_list
+            .get()
+            .into_iter()
+            .map(|(i, name, invalid)| {
+                view! {
+                    <button type="button" class="tab" aria-current=move || (current.get() == i).then_some("true")
+                        class:invalid=invalid on:click=move |_| show(i)>{name}</button>
+                }
+            })
+            .collect_view()
     };
     let notes = move || {
         w.state.with(|s| {
