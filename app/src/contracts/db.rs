@@ -250,8 +250,9 @@ pub async fn page(
             .push(")");
     }
     crate::customers::list::push_scope(&mut b, user);
-    b.push(" order by lower(k.name), k.id limit ")
-        .push_bind(PAGE_SIZE as i64 + 1);
+    // The limit in the text, not a parameter: with `limit $n` the prepared statement's
+    // generic plan is no good and every call is planned afresh (as the customer list found).
+    b.push(format!(" order by lower(k.name), k.id limit {}", PAGE_SIZE + 1));
     let mut rows: Vec<ListRow> = b.build_query_as().fetch_all(pool).await?;
     let next = if rows.len() > PAGE_SIZE {
         rows.truncate(PAGE_SIZE);

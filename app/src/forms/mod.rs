@@ -118,21 +118,6 @@ pub fn ValidatedField(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_check_built_from_a_domain_parser_gives_the_domain_code() {
-        let check: Check = check_with!(domain::Email::parse);
-        assert!(local_problem(check, "ada@example.com").is_none());
-        let p = local_problem(check, "ada").expect("invalid");
-        assert_eq!(p.code, "email.format");
-        assert_eq!(local_problem(check, "ada@").expect("invalid").code, "email.domain");
-        assert_eq!(p.field, "");
-    }
-}
-
 /// Moves focus to the first element matching `selector` after the next frame (a step's
 /// heading, the first invalid field), so keyboard and screen-reader users follow the form.
 pub fn focus_selector(selector: &str) {
@@ -150,4 +135,19 @@ pub fn focus_selector(selector: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = selector;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_check_built_from_a_domain_parser_gives_the_domain_code() {
+        let check: Check = check_with!(domain::Email::parse);
+        assert!(local_problem(check, "ada@example.com").is_none());
+        let p = local_problem(check, "ada").expect("invalid");
+        assert_eq!(p.code, "email.format");
+        assert_eq!(local_problem(check, "ada@").expect("invalid").code, "email.domain");
+        assert_eq!(p.field, "");
+    }
 }
