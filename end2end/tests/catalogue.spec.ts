@@ -76,3 +76,52 @@ test("an admin builds the service catalogue: errors as typed, versions on save, 
   expect(errors.filter((e) => !e.includes("status of 422"))).toEqual([]);
   expect(errors.filter((e) => e.includes("status of 422"))).toHaveLength(1);
 });
+
+test("the catalogue comes in as CSV through the import page and goes out as its export", async ({ page }, testInfo) => {
+  test.skip(!jsEnabled(testInfo), "uploading a file needs JavaScript");
+  const errors = watchConsole(page);
+  await signIn(page, testInfo);
+  await expect(page.getByRole("heading", { name: "Welcome, Ada Admin" })).toBeVisible();
+  await page.goto("/settings/services");
+  await ready(page, testInfo);
+  await page.waitForLoadState("networkidle");
+  await expect(page.getByRole("link", { name: "Export CSV" })).toHaveAttribute("href", "/api/export/services");
+  await page.getByRole("link", { name: "Import CSV" }).click();
+  await ready(page, testInfo);
+  await expect(page.getByRole("heading", { name: "Import", exact: true })).toBeVisible();
+  // opened from the catalogue, the import is of services
+  await expect(page.getByLabel("Services (catalogue)")).toBeChecked();
+  await expect(page.getByRole("link", { name: "Download the template (CSV)" })).toHaveAttribute(
+    "href",
+    "/api/imports/template/services",
+  );
+
+  const tag = Date.now().toString(36).toUpperCase();
+  // a German spreadsheet: labels as headers, semicolons, a decimal comma
+  const csv =
+    "\uFEFFCode;Name;Abrechnung;Gerätekategorie;Einheit;Preis pro Einheit\n" +
+    `IMP-${tag}-WS;Arbeitsplatz ${tag};per_device;workstation;;9,90\n` +
+    `IMP-${tag}-GB;Backup ${tag};per_usage;;per_gb;0,08\n`;
+  await page.getByLabel(/CSV file/).setInputFiles({ name: `leistungen-${tag}.csv`, mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByRole("button", { name: "Upload" }).click();
+  await expect(page.getByRole("heading", { name: "Map the columns" })).toBeVisible();
+  await page.getByRole("button", { name: "Check the file (dry run)" }).click();
+  await expect(page.getByText("All 2 rows are fine.")).toBeVisible();
+  await page.getByRole("button", { name: "Import now" }).click();
+  await expect(page.getByRole("heading", { name: "Import complete" })).toBeVisible();
+  await expect(page.getByRole("button", { name: `Undo leistungen-${tag}.csv` })).toBeVisible();
+  await checkA11y(page, "the finished catalogue import");
+
+  await page.goto("/settings/services");
+  await ready(page, testInfo);
+  await page.waitForLoadState("networkidle");
+  const row = page.getByRole("row", { name: new RegExp(`IMP-${tag}-WS`) });
+  await expect(row).toContainText(`Arbeitsplatz ${tag}`);
+  await expect(row).toContainText("9.90 EUR");
+  // the export holds what came in, in the import's own columns
+  const res = await page.request.get("/api/export/services?headers=keys");
+  expect(res.status()).toBe(200);
+  const exported = await res.text();
+  expect(exported).toContain(`IMP-${tag}-GB,Backup ${tag},,per_usage,,per_gb,0.08,EUR,standard,,no`);
+  expect(errors).toEqual([]);
+});

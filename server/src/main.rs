@@ -32,7 +32,7 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
-    /// Import customers or contacts from a CSV file (checked first; all or nothing).
+    /// Import customers, contacts or services from a CSV file (checked first; all or nothing).
     Import {
         /// `customers` or `contacts`.
         kind: String,
@@ -41,7 +41,7 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Export customers or contacts as CSV (to FILE, or standard output).
+    /// Export customers, contacts or services as CSV (to FILE, or standard output).
     Export {
         /// `customers` or `contacts`.
         kind: String,
@@ -154,7 +154,8 @@ fn read_password() -> Result<String, String> {
 }
 
 fn import_kind(kind: &str) -> Result<app::imports::ImportKind, String> {
-    app::imports::ImportKind::parse(kind).ok_or_else(|| format!("unknown kind {kind:?}: use customers or contacts"))
+    app::imports::ImportKind::parse(kind)
+        .ok_or_else(|| format!("unknown kind {kind:?}: use customers, contacts or services"))
 }
 
 async fn import(config: Config, kind: &str, file: &std::path::Path, dry_run: bool) -> Result<(), String> {

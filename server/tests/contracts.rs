@@ -252,10 +252,49 @@ async fn ending_before_billed_periods_needs_consent_and_the_list_filters(pool: P
         .await;
     assert_eq!(names(&hourly), ["Beta hourly"]);
     assert_eq!(hourly["rows"][0]["types"], json!(["hourly"]));
+
+    // The types follow the parts (kept on the contract by triggers): in part order, each
+    // once; a part added later shows, and the filter finds the contract by it.
+    let mixed = json!([retainer("1", "10"), { "contract_type": "hourly", "rate": "95" }, retainer("2", "5")]);
+    let (status, _) = create(&app, &admin, id, contract("Gamma mixed", mixed)).await;
+    assert_eq!(status, StatusCode::OK);
+    let beta = hourly["rows"][0]["id"].as_str().unwrap().to_owned();
+    let (_, detail) = app.call(&admin, "contracts/get", &[("id", &beta)]).await;
+    let (status, body) = app
+        .json(
+            &admin,
+            "contracts/add-part",
+            json!({ "id": beta, "version": detail["version"],
+                    "change": { "valid_from": detail["change_from"], "part": retainer("1", "20") } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, retainers) = app
+        .json(
+            &admin,
+            "contracts/list",
+            json!({ "query": { "contract_type": "retainer" } }),
+        )
+        .await;
+    assert_eq!(names(&retainers), ["Alpha retainer", "Beta hourly", "Gamma mixed"]);
+    let types: Vec<&Value> = retainers["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["types"])
+        .collect();
+    assert_eq!(
+        types,
+        [
+            &json!(["retainer"]),
+            &json!(["hourly", "retainer"]),
+            &json!(["retainer", "hourly"])
+        ]
+    );
     let (_, active) = app
         .json(&admin, "contracts/list", json!({ "query": { "status": "active" } }))
         .await;
-    assert_eq!(names(&active), ["Beta hourly"]);
+    assert_eq!(names(&active), ["Beta hourly", "Gamma mixed"]);
 }
 
 /// Admins and billing admins write; technicians read; a restricted technician reads only

@@ -51,21 +51,41 @@ async fn the_service_level_is_chosen_after_creation_and_checked(pool: PgPool) {
     let v = c["version"].as_i64().unwrap();
     let empty = json!({ "sla": "", "alert_profile": "" });
 
-    let (status, body) = save(&app, &admin, id, v, empty.clone(), json!({ "sla": gold })).await;
+    let alerts: Uuid = sqlx::query_scalar(
+        "insert into alert_profiles (name, definition) values ('Standard alerts', '{}') returning id",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (status, body) = save(
+        &app,
+        &admin,
+        id,
+        v,
+        empty.clone(),
+        json!({ "sla": gold, "alert_profile": alerts }),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let c = app.detail(&admin, id).await;
     assert_eq!((&c["sla"]["name"], &c["sla"]["shared"]), (&json!("Gold"), &json!(true)));
+    assert_eq!(c["alert_profile"]["name"], "Standard alerts");
     let (_, history) = app
         .call(&admin, "customers/history", &[("customer", &id.to_string())])
         .await;
-    assert!(
-        history.to_string().contains("Gold"),
-        "the trail names the SLA: {history}"
+    assert_eq!(
+        (&history[0]["action"], &history[0]["changes"]),
+        (
+            &json!("updated"),
+            &json!([{ "field": "alert_profile", "before": "", "after": "Standard alerts" },
+                    { "field": "sla", "before": "", "after": "Gold" }])
+        ),
+        "the trail names the SLA and the profile, not their ids: {history}"
     );
 
     // Its own custom SLA is allowed; another customer's or an unknown id is a field error.
     let v = c["version"].as_i64().unwrap();
-    let from_gold = json!({ "sla": gold, "alert_profile": "" });
+    let from_gold = json!({ "sla": gold, "alert_profile": alerts });
     for bad in [json!(foreign), json!(Uuid::new_v4()), json!("not an id")] {
         let (status, body) = save(&app, &admin, id, v, from_gold.clone(), json!({ "sla": bad })).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");

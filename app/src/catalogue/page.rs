@@ -121,9 +121,14 @@ pub fn ServicesPage() -> impl IntoView {
         <SettingsNav />
         <header class="page-header with-actions">
             <h2>{t(k::CATALOGUE_TITLE)}</h2>
-            <button type="button" class="button primary" on:click=move |_| open(Editing { id: None, version: None }, blank())>
-                {t(k::CATALOGUE_NEW)}
-            </button>
+            <div class="header-actions">
+                // The catalogue's CSV goes through the import page like customers' does.
+                <a class="button" href="/settings/import?kind=services">{t(k::CATALOGUE_IMPORT_CSV)}</a>
+                <a class="button" rel="external" download="" href="/api/export/services">{t(k::CATALOGUE_EXPORT_CSV)}</a>
+                <button type="button" class="button primary" on:click=move |_| open(Editing { id: None, version: None }, blank())>
+                    {t(k::CATALOGUE_NEW)}
+                </button>
+            </div>
         </header>
         {move || saved.get().map(|v| view! {
             <p class="notice" role="status">{text_with(locale, k::CATALOGUE_SAVED, &[("version", &v.to_string())])}</p>

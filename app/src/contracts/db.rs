@@ -209,18 +209,15 @@ pub async fn page(
 ) -> Result<ContractListPage, AppError> {
     let mut b = QueryBuilder::<Postgres>::new(
         "select k.id, k.customer_id, c.name as customer_name, k.name, k.start_date, k.end_date, k.billing_cycle,
-                k.currency::text as currency, k.active,
-                coalesce(array(select p.contract_type from contract_parts p where p.contract_id = k.id
-                                group by p.contract_type order by min(p.position)), '{}') as types
+                k.currency::text as currency, k.active, k.part_types as types
            from contracts k join customers c on c.id = k.customer_id where true",
     );
     if let Some(customer) = q.customer {
         b.push(" and k.customer_id = ").push_bind(customer);
     }
     if let Some(kind) = &q.contract_type {
-        b.push(" and exists (select 1 from contract_parts p where p.contract_id = k.id and p.contract_type = ")
-            .push_bind(kind.clone())
-            .push(")");
+        // `part_types` is kept by triggers on `contract_parts` (migration 13).
+        b.push(" and ").push_bind(kind.clone()).push(" = any(k.part_types)");
     }
     match q.status {
         None => {}
@@ -228,9 +225,8 @@ pub async fn page(
             b.push(" and not k.active");
         }
         Some(ContractStatus::Active) => {
-            b.push(" and k.active and (k.end_date is null or k.end_date >= ")
-                .push_bind(today)
-                .push(")");
+            b.push(" and ");
+            super::push_in_force(&mut b, "k", today);
         }
         Some(ContractStatus::Ended) => {
             b.push(" and k.active and k.end_date < ").push_bind(today);

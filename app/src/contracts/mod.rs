@@ -14,7 +14,7 @@ mod page;
 mod part_change;
 pub mod uncovered;
 
-pub use bulk::{BulkContractsPage, prefill_parts};
+pub use bulk::BulkContractsPage;
 pub use list::ContractsPage;
 pub use page::{ContractPage, can_edit};
 
@@ -31,6 +31,23 @@ use crate::error::AppError;
 
 /// Rows per page of the list.
 pub const PAGE_SIZE: usize = 50;
+
+/// "In force" in SQL — active and not ended by `today` — for the contract aliased `k`,
+/// `today` being an SQL expression (a parameter such as `$2`): what
+/// `ContractStatus::on` calls `Active`, written once for every query that asks it (the
+/// banner, the customer list's filter, the customer page, block top-ups, the family view).
+#[cfg(feature = "ssr")]
+pub fn in_force_sql(k: &str, today: &str) -> String {
+    format!("({k}.active and ({k}.end_date is null or {k}.end_date >= {today}))")
+}
+
+/// [`in_force_sql`] with `today` bound as a parameter.
+#[cfg(feature = "ssr")]
+pub fn push_in_force(b: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>, k: &str, today: NaiveDate) {
+    b.push(format!("({k}.active and ({k}.end_date is null or {k}.end_date >= "))
+        .push_bind(today)
+        .push("))");
+}
 
 /// Days ahead that count as "ending soon".
 pub const ENDING_SOON_DAYS: i64 = 60;

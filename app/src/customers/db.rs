@@ -37,7 +37,7 @@ pub async fn create(
     replace_domains(&mut tx, id, &new.customer.domains, "customer").await?;
     let sla_id = match (&new.sla, &draft.sla) {
         (Some(SlaChoice::Shared { id: shared }), _) => {
-            Some(shared_ref(&mut tx, "slas", shared.as_str(), "sla.id").await?)
+            Some(definition_ref(&mut tx, "slas", shared.as_str(), "sla.id", None).await?)
         }
         (Some(SlaChoice::Custom(sla)), SlaChoiceDraft::Custom(definition)) => {
             Some(insert_definition(&mut tx, "slas", id, sla.name.as_ref(), definition).await?)
@@ -46,7 +46,7 @@ pub async fn create(
     };
     let profile_id = match (&new.alert_profile, &draft.alert_profile) {
         (Some(AlertProfileChoice::Shared { id: shared }), _) => {
-            Some(shared_ref(&mut tx, "alert_profiles", shared.as_str(), "alert_profile.id").await?)
+            Some(definition_ref(&mut tx, "alert_profiles", shared.as_str(), "alert_profile.id", None).await?)
         }
         (Some(AlertProfileChoice::Custom(profile)), AlertProfileChoiceDraft::Custom(definition)) => {
             Some(insert_definition(&mut tx, "alert_profiles", id, profile.name.as_ref(), definition).await?)
@@ -142,14 +142,24 @@ pub async fn replace_domains(
 }
 
 /// The id of an existing shared SLA or profile, or a field error when there is none.
-async fn shared_ref(tx: &mut PgConnection, table: &str, id: &str, field: &str) -> Result<Uuid, AppError> {
+/// `id` as a row of `table` (SLAs, alert profiles) that is shared, or `customer`'s own
+/// when one is given; anything else is `record.unknown` on `field`.
+pub(crate) async fn definition_ref(
+    tx: &mut PgConnection,
+    table: &str,
+    id: &str,
+    field: &str,
+    customer: Option<Uuid>,
+) -> Result<Uuid, AppError> {
     let unknown = || AppError::validation(vec![FieldProblem::new(field, "record.unknown")]);
-    let id: Uuid = id.parse().map_err(|_| unknown())?;
-    let found: Option<Uuid> =
-        sqlx::query_scalar(&format!("select id from {table} where id = $1 and customer_id is null"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let id: Uuid = id.trim().parse().map_err(|_| unknown())?;
+    let found: Option<Uuid> = sqlx::query_scalar(&format!(
+        "select id from {table} where id = $1 and (customer_id is null or customer_id = $2)"
+    ))
+    .bind(id)
+    .bind(customer)
+    .fetch_optional(&mut *tx)
+    .await?;
     found.ok_or_else(unknown)
 }
 
@@ -478,11 +488,12 @@ struct ContractRecord {
 
 /// The customer's contracts with their parts: two queries, however many contracts.
 async fn contracts(conn: &mut PgConnection, customer: Uuid) -> Result<Vec<ContractView>, AppError> {
-    let rows: Vec<ContractRecord> = sqlx::query_as(
-        "select id, name, active and (end_date is null or end_date >= $2) as in_force, start_date, end_date,
+    let rows: Vec<ContractRecord> = sqlx::query_as(&format!(
+        "select id, name, {} as in_force, start_date, end_date,
                 billing_cycle, billing_timing, currency, payment_terms_days, payment_method, iban
-           from contracts where customer_id = $1 order by start_date, name",
-    )
+           from contracts k where customer_id = $1 order by start_date, name",
+        crate::contracts::in_force_sql("k", "$2")
+    ))
     .bind(customer)
     .bind(crate::server::today())
     .fetch_all(&mut *conn)

@@ -87,7 +87,7 @@ mod db {
     use uuid::Uuid;
 
     use super::ServiceLevelDraft;
-    use crate::error::{AppError, FieldProblem};
+    use crate::error::AppError;
 
     /// The same choice with the rows' names in place of their ids.
     pub async fn names(tx: &mut PgConnection, ids: &ServiceLevelDraft) -> Result<ServiceLevelDraft, AppError> {
@@ -115,15 +115,8 @@ mod db {
         if id.trim().is_empty() {
             return Ok(None);
         }
-        let unknown = || AppError::validation(vec![FieldProblem::new(field, "record.unknown")]);
-        let id: Uuid = id.trim().parse().map_err(|_| unknown())?;
-        let found: Option<Uuid> = sqlx::query_scalar(&format!(
-            "select id from {table} where id = $1 and (customer_id is null or customer_id = $2)"
-        ))
-        .bind(id)
-        .bind(customer)
-        .fetch_optional(&mut *tx)
-        .await?;
-        found.map(Some).ok_or_else(unknown)
+        crate::customers::db::definition_ref(tx, table, id, field, Some(customer))
+            .await
+            .map(Some)
     }
 }

@@ -214,12 +214,14 @@ mod report {
         .fetch_all(pool)
         .await?;
         let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
-        let parts: Vec<(Uuid, String, String, serde_json::Value)> = sqlx::query_as(
+        let parts: Vec<(Uuid, String, String, serde_json::Value)> = sqlx::query_as(&format!(
             "select k.customer_id, k.currency, k.billing_cycle, p.terms
                from contracts k join contract_parts p on p.contract_id = k.id
-              where k.customer_id = any($1) and (k.end_date is null or k.end_date >= current_date)",
-        )
+              where k.customer_id = any($1) and {}",
+            crate::contracts::in_force_sql("k", "$2")
+        ))
         .bind(&ids)
+        .bind(crate::server::today())
         .fetch_all(pool)
         .await?;
         let mut total: BTreeMap<String, Decimal> = BTreeMap::new();

@@ -1,5 +1,5 @@
-//! The columns of the customer and contact CSV files: one list per kind, shared by the
-//! template, the export, the importer's header matching and the mapping screen.
+//! The columns of the customer, contact and service CSV files: one list per kind, shared
+//! by the template, the export, the importer's header matching and the mapping screen.
 //!
 //! A column's `key` is its stable English header; the importer also accepts the column's
 //! header in each of the three languages and a few common names other tools use
@@ -16,15 +16,36 @@ use crate::i18n::{Key, k};
 pub enum ImportKind {
     Customers,
     Contacts,
+    /// The service catalogue (Settings → Services).
+    Services,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 2] = [ImportKind::Customers, ImportKind::Contacts];
+    pub const ALL: [ImportKind; 3] = [ImportKind::Customers, ImportKind::Contacts, ImportKind::Services];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ImportKind::Customers => "customers",
             ImportKind::Contacts => "contacts",
+            ImportKind::Services => "services",
+        }
+    }
+
+    /// What importing, exporting and undoing this kind needs: customers and contacts are
+    /// the admins' (like creating a customer), the catalogue is the billing admins' too.
+    pub fn permission(self) -> crate::auth::Permission {
+        match self {
+            ImportKind::Customers | ImportKind::Contacts => crate::auth::Permission::CreateCustomer,
+            ImportKind::Services => crate::auth::Permission::ManageSales,
+        }
+    }
+
+    /// What exporting this kind needs: reading it (a restricted technician exports the
+    /// customers of their accounts).
+    pub fn export_permission(self) -> crate::auth::Permission {
+        match self {
+            ImportKind::Customers | ImportKind::Contacts => crate::auth::Permission::SeeCustomers,
+            ImportKind::Services => crate::auth::Permission::ReadBilling,
         }
     }
 
@@ -36,6 +57,7 @@ impl ImportKind {
         match self {
             ImportKind::Customers => CUSTOMER_COLUMNS,
             ImportKind::Contacts => CONTACT_COLUMNS,
+            ImportKind::Services => SERVICE_COLUMNS,
         }
     }
 
@@ -258,6 +280,85 @@ pub const CONTACT_COLUMNS: &[Column] = &[
     ),
 ];
 
+/// The catalogue's columns: the fields of `domain::ServiceDraft`, matched by code.
+pub const SERVICE_COLUMNS: &[Column] = &[
+    col(
+        "code",
+        k::COL_SERVICES_CODE,
+        true,
+        &[
+            "service code",
+            "sku",
+            "artikelnummer",
+            "artikel-nr",
+            "codigo",
+            "referencia",
+        ],
+    ),
+    col(
+        "name",
+        k::COL_SERVICES_NAME,
+        true,
+        &[
+            "service",
+            "service name",
+            "bezeichnung",
+            "leistung",
+            "servicio",
+            "nombre",
+        ],
+    ),
+    col(
+        "description",
+        k::COL_SERVICES_DESCRIPTION,
+        false,
+        &["beschreibung", "descripcion"],
+    ),
+    col(
+        "kind",
+        k::COL_SERVICES_KIND,
+        true,
+        &["type", "billing type", "abrechnung", "tipo"],
+    ),
+    col(
+        "device_category",
+        k::COL_SERVICES_DEVICE_CATEGORY,
+        false,
+        &["device type"],
+    ),
+    col(
+        "usage_unit",
+        k::COL_SERVICES_USAGE_UNIT,
+        false,
+        &["unit", "einheit", "unidad"],
+    ),
+    col(
+        "unit_price",
+        k::COL_SERVICES_UNIT_PRICE,
+        false,
+        &["price", "preis", "einzelpreis", "precio", "precio unitario"],
+    ),
+    col("currency", k::COL_SERVICES_CURRENCY, false, &["waehrung", "divisa"]),
+    col(
+        "tax_category",
+        k::COL_SERVICES_TAX_CATEGORY,
+        false,
+        &["tax", "vat", "steuer", "impuesto"],
+    ),
+    col(
+        "revenue_account",
+        k::COL_SERVICES_REVENUE_ACCOUNT,
+        false,
+        &["account", "erloeskonto", "konto", "cuenta", "cuenta de ingresos"],
+    ),
+    col(
+        "archived",
+        k::COL_SERVICES_ARCHIVED,
+        false,
+        &["archiviert", "archivado"],
+    ),
+];
+
 /// A header as compared: lower case, accents folded, only letters and digits.
 pub fn normalize(header: &str) -> String {
     let mut out = String::with_capacity(header.len());
@@ -334,6 +435,9 @@ mod tests {
         assert_eq!(recognize(Contacts, "E-Mail"), Some("email"));
         assert_eq!(recognize(Contacts, "Name"), Some("last_name"));
         assert_eq!(recognize(Contacts, "Firma"), Some("customer"));
+        assert_eq!(recognize(Services, "Artikelnummer"), Some("code"));
+        assert_eq!(recognize(Services, "Preis"), Some("unit_price"));
+        assert_eq!(recognize(Services, "name"), Some("name"));
     }
 
     #[test]

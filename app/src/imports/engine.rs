@@ -302,6 +302,10 @@ pub async fn run(
             let mut rows = super::contact_rows::ContactRows::default();
             drive(&mut ctx, &file, &mut rows, total, &mut progress).await
         }
+        ImportKind::Services => {
+            let mut rows = super::service_rows::ServiceRows::default();
+            drive(&mut ctx, &file, &mut rows, total, &mut progress).await
+        }
     };
     let mut outcome = std::mem::take(&mut ctx.outcome);
     // On an error the transaction is dropped, which rolls it back.

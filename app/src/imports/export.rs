@@ -1,4 +1,4 @@
-//! CSV out: the export of customers and contacts (the import's own columns, so an
+//! CSV out: the export of customers, contacts and services (the import's own columns, so an
 //! exported file imports back without changes), the templates, and the error list of a
 //! check. Files start with a UTF-8 BOM so spreadsheet programs read the umlauts right;
 //! German and Spanish files use `;` as their Excel does.
@@ -9,8 +9,8 @@ use sqlx::{PgPool, Postgres, QueryBuilder};
 
 use super::columns::ImportKind;
 use super::contact_rows::{self, ContactRecord};
-use super::customer_rows;
 use super::{RowError, columns};
+use super::{customer_rows, service_rows};
 use crate::auth::UserInfo;
 use crate::customers::db::{CustomerRecord, unicode};
 use crate::error::AppError;
@@ -125,6 +125,19 @@ pub fn template(kind: ImportKind, locale: Locale) -> Result<Vec<u8>, AppError> {
             "yes",
             "company",
         ],
+        ImportKind::Services => &[
+            "RMM-SERVER",
+            "RMM Server",
+            "Überwachung und Patches je Server",
+            "per_device",
+            "server",
+            "",
+            "12.50",
+            "EUR",
+            "standard",
+            "8400",
+            "no",
+        ],
     };
     w.write_record(example).map_err(csv_error)?;
     let legend = match kind {
@@ -137,6 +150,11 @@ pub fn template(kind: ImportKind, locale: Locale) -> Result<Vec<u8>, AppError> {
             k::IMPORT_LEGEND_CONTACTS_1,
             k::IMPORT_LEGEND_CONTACTS_2,
             k::IMPORT_LEGEND_CONTACTS_3,
+        ],
+        ImportKind::Services => [
+            k::IMPORT_LEGEND_SERVICES_1,
+            k::IMPORT_LEGEND_SERVICES_2,
+            k::IMPORT_LEGEND_SERVICES_3,
         ],
     };
     let keys = kind.columns().iter().map(|c| c.key).collect::<Vec<_>>().join(", ");
@@ -179,8 +197,8 @@ pub fn errors_csv(kind: ImportKind, errors: &[RowError], locale: Locale) -> Resu
 /// Rows per piece handed to `send`.
 const PIECE: usize = 1000;
 
-/// Writes the export of `kind` (the customers `user` may see, not archived) piece by piece
-/// to `sink`.
+/// Writes the export of `kind` (the customers `user` may see, not archived, and their
+/// contacts; or the whole catalogue, archived services marked) piece by piece to `sink`.
 pub async fn export(
     pool: &PgPool,
     user: &UserInfo,
@@ -247,6 +265,17 @@ pub async fn export(
                 if count.is_multiple_of(PIECE) && !sink.send(drain(&mut w, headers)?).await {
                     return Ok(());
                 }
+            }
+        }
+        ImportKind::Services => {
+            let definitions: Vec<serde_json::Value> =
+                sqlx::query_scalar("select definition from services order by code")
+                    .fetch_all(pool)
+                    .await?;
+            for json in definitions {
+                let draft: domain::ServiceDraft =
+                    serde_json::from_value(json).map_err(|e| crate::server::internal("stored service", e))?;
+                w.write_record(service_rows::export_cells(&draft)).map_err(csv_error)?;
             }
         }
     }

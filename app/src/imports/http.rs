@@ -10,7 +10,10 @@
 //! | POST | `/api/imports/{id}/check` | dry run with `{"mapping": […]}` → progress stream |
 //! | POST | `/api/imports/{id}/commit` | import with `{"mapping": […]}` → progress stream |
 //! | GET | `/api/imports/{id}/errors` | the last check's problems as CSV |
-//! | GET | `/api/export/{kind}` | customers or contacts as CSV (`?headers=keys` for the stable keys) |
+//! | GET | `/api/export/{kind}` | customers, contacts or services as CSV (`?headers=keys` for the stable keys) |
+//!
+//! `{kind}` is `customers`, `contacts` or `services`. Importing customers and contacts is
+//! for admins, the catalogue for billing admins too; exports follow what the caller may read.
 //!
 //! Progress streams are `text/event-stream`: one `data: {RunEvent as JSON}` per event,
 //! the last one `done` (with the outcome) or `failed`.
@@ -66,6 +69,12 @@ fn kind_of(s: &str) -> Result<ImportKind, AppError> {
     ImportKind::parse(s).ok_or(AppError::NotFound)
 }
 
+/// The signed-in staff member, if their role may import `kind` (customers and contacts:
+/// admins; the catalogue: billing admins too).
+fn importer(auth: &AuthSession, kind: ImportKind) -> Result<crate::auth::UserInfo, AppError> {
+    authorize(auth, kind.permission())
+}
+
 fn csv_response(file_name: &str, body: Body) -> Response {
     let disposition = format!("attachment; filename=\"{file_name}\"");
     let mut res = Response::new(body);
@@ -108,8 +117,8 @@ async fn upload(
     body: Bytes,
 ) -> Response {
     let result = async {
-        let user = authorize(&auth, Permission::CreateCustomer)?;
         let kind = kind_of(&kind)?;
+        let user = importer(&auth, kind)?;
         let file = CsvFile::open(&body).map_err(|e| {
             AppError::validation(vec![FieldProblem {
                 field: "file".into(),
@@ -175,10 +184,9 @@ async fn run(
     Json(req): Json<RunRequest>,
     mode: Mode,
 ) -> Response {
-    let user = match authorize(&auth, Permission::CreateCustomer) {
-        Ok(u) => u,
-        Err(e) => return error(e),
-    };
+    if let Err(e) = authorize(&auth, Permission::UseApp) {
+        return error(e);
+    }
     let stored: Option<Stored> = match sqlx::query_as(
         "select kind, status, content, rows_total, created_count, updated_count, unchanged_count
            from imports where id = $1",
@@ -195,6 +203,10 @@ async fn run(
     };
     let Some(kind) = ImportKind::parse(&kind) else {
         return error(AppError::NotFound);
+    };
+    let user = match importer(&auth, kind) {
+        Ok(u) => u,
+        Err(e) => return error(e),
     };
     // A commit sent again (a double click, a retry after the connection dropped) gets the
     // first commit's result.
@@ -284,7 +296,7 @@ async fn errors(
     Path(id): Path<Uuid>,
 ) -> Response {
     let result = async {
-        authorize(&auth, Permission::CreateCustomer)?;
+        authorize(&auth, Permission::UseApp)?;
         let stored: Option<(String, String, sqlx::types::Json<Vec<RowError>>)> =
             sqlx::query_as("select kind, file_name, errors from imports where id = $1")
                 .bind(id)
@@ -292,6 +304,7 @@ async fn errors(
                 .await?;
         let (kind, file_name, list) = stored.ok_or(AppError::NotFound)?;
         let kind = kind_of(&kind)?;
+        importer(&auth, kind)?;
         let locale = locale_from_headers(&headers);
         let bytes = export::errors_csv(kind, &list.0, locale)?;
         let stem = file_name.trim_end_matches(".csv").replace(['"', '\\'], "");
@@ -321,7 +334,7 @@ async fn export_csv(
     Path(kind): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> Response {
-    let (user, kind) = match authorize(&auth, Permission::SeeCustomers).and_then(|u| Ok((u, kind_of(&kind)?))) {
+    let (user, kind) = match kind_of(&kind).and_then(|k| Ok((authorize(&auth, k.export_permission())?, k))) {
         Ok(v) => v,
         Err(e) => return error(e),
     };

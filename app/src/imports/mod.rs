@@ -1,4 +1,5 @@
-//! Settings → Import: customers and contacts from CSV, and their export.
+//! Settings → Import: customers, contacts and the service catalogue from CSV, and their
+//! export.
 //!
 //! The flow: download a template (`/api/imports/template/{kind}.csv`), upload a file
 //! (`POST /api/imports/{kind}`, kept in the `imports` row so any server process can go
@@ -12,7 +13,8 @@
 //! - `csv_file.rs` — reading a file: BOM, `,` or `;`, quoted fields, UTF-8 check.
 //! - `engine.rs` — the run: chunks of rows, matching, validation, writing, recording.
 //! - `copy_rows.rs` — new records written with `COPY`.
-//! - `customer_rows.rs`, `contact_rows.rs` — what one row of each kind means.
+//! - `customer_rows.rs`, `contact_rows.rs`, `service_rows.rs` — what one row of each kind
+//!   means (and, for services, how their import is undone).
 //! - `undo.rs`, `export.rs`, `http.rs` — undo, CSV export and template, the endpoints.
 //! - `view.rs` — the page.
 
@@ -31,6 +33,8 @@ pub mod engine;
 pub mod export;
 #[cfg(feature = "ssr")]
 pub mod http;
+#[cfg(feature = "ssr")]
+mod service_rows;
 #[cfg(feature = "ssr")]
 pub mod undo;
 mod view;
@@ -150,10 +154,23 @@ pub struct ImportSummary {
     pub at: DateTime<Utc>,
 }
 
-/// The latest imports, newest first.
+/// The kinds `user` may import, export and undo.
+#[cfg(feature = "ssr")]
+pub fn kinds_for(user: &crate::auth::UserInfo) -> Vec<ImportKind> {
+    ImportKind::ALL
+        .into_iter()
+        .filter(|k| user.can(k.permission()))
+        .collect()
+}
+
+/// The latest imports of the kinds the caller may import, newest first.
 #[server(prefix = "/api", endpoint = "imports/history")]
 pub async fn import_history() -> Result<Vec<ImportSummary>, AppError> {
-    crate::server::gate(Permission::CreateCustomer, |ctx| async move {
+    crate::server::gate(Permission::UseApp, |ctx| async move {
+        let kinds: Vec<&str> = kinds_for(&ctx.user).into_iter().map(ImportKind::as_str).collect();
+        if kinds.is_empty() {
+            return Err(AppError::Forbidden);
+        }
         type Row = (
             Uuid,
             String,
@@ -170,9 +187,10 @@ pub async fn import_history() -> Result<Vec<ImportSummary>, AppError> {
             "select i.id, i.kind, i.file_name, i.status, i.rows_total, i.created_count, i.updated_count,
                     i.unchanged_count, u.name, coalesce(i.committed_at, i.created_at)
                from imports i left join users u on u.id = coalesce(i.committed_by, i.created_by)
-              where i.status <> 'uploaded'
+              where i.status <> 'uploaded' and i.kind = any($1)
               order by coalesce(i.committed_at, i.created_at) desc limit 50",
         )
+        .bind(&kinds)
         .fetch_all(&ctx.pool)
         .await?;
         Ok(rows
@@ -202,8 +220,8 @@ pub async fn import_history() -> Result<Vec<ImportSummary>, AppError> {
 /// has changed since.
 #[server(prefix = "/api", endpoint = "imports/undo")]
 pub async fn undo_import(import: Uuid) -> Result<(), AppError> {
-    crate::server::gate(Permission::CreateCustomer, |ctx| async move {
-        undo::undo(&ctx.pool, import, Some(ctx.user.id)).await
+    crate::server::gate(Permission::UseApp, |ctx| async move {
+        undo::undo(&ctx.pool, import, &ctx.user).await
     })
     .await
 }

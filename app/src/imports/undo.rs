@@ -6,26 +6,38 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::engine::concurrent_change;
-use super::{contact_rows, customer_rows};
+use super::{ImportKind, contact_rows, customer_rows, service_rows};
+use crate::auth::UserInfo;
 use crate::error::{AppError, FieldProblem};
 
-fn refused(code: &str, count: i64) -> AppError {
+pub(super) fn refused(code: &str, count: i64) -> AppError {
     AppError::validation(vec![FieldProblem::new("import", code).with("count", count)])
 }
 
-pub async fn undo(pool: &PgPool, import: Uuid, actor: Option<Uuid>) -> Result<(), AppError> {
+/// Undoes `import` for `user`, who needs the permission its kind asks for.
+pub async fn undo(pool: &PgPool, import: Uuid, user: &UserInfo) -> Result<(), AppError> {
+    let actor = Some(user.id);
     let mut tx = pool.begin().await?;
     sqlx::query("select pg_advisory_xact_lock(hashtext('onboard.import'))")
         .execute(&mut *tx)
         .await?;
-    let status: Option<String> = sqlx::query_scalar("select status from imports where id = $1 for update")
+    let stored: Option<(String, String)> = sqlx::query_as("select kind, status from imports where id = $1 for update")
         .bind(import)
         .fetch_optional(&mut *tx)
         .await?;
-    match status.as_deref() {
-        None => return Err(AppError::NotFound),
-        Some("committed") => {}
-        Some(_) => return Err(AppError::Conflict),
+    let Some((kind, status)) = stored else {
+        return Err(AppError::NotFound);
+    };
+    let kind = ImportKind::parse(&kind).ok_or(AppError::NotFound)?;
+    if !user.can(kind.permission()) {
+        return Err(AppError::Forbidden);
+    }
+    if status != "committed" {
+        return Err(AppError::Conflict);
+    }
+    if kind == ImportKind::Services {
+        service_rows::undo(&mut tx, import, actor).await?;
+        return finish(tx, import, actor).await;
     }
 
     // Lock what the import created and changed (an edit saved meanwhile then waits for
@@ -170,6 +182,14 @@ pub async fn undo(pool: &PgPool, import: Uuid, actor: Option<Uuid>) -> Result<()
     .bind(actor)
     .execute(&mut *tx)
     .await?;
+    finish(tx, import, actor).await
+}
+
+async fn finish(
+    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    import: Uuid,
+    actor: Option<Uuid>,
+) -> Result<(), AppError> {
     sqlx::query("update imports set status = 'undone', undone_by = $2, undone_at = now() where id = $1")
         .bind(import)
         .bind(actor)

@@ -31,13 +31,35 @@ fn kind_label(kind: ImportKind) -> Key {
     match kind {
         ImportKind::Customers => k::IMPORT_KIND_CUSTOMERS,
         ImportKind::Contacts => k::IMPORT_KIND_CONTACTS,
+        ImportKind::Services => k::IMPORT_KIND_SERVICES,
     }
+}
+
+/// The kinds the signed-in user may import (a billing admin: only the catalogue), and the
+/// one to start with: `?kind=` when it is one of them (the catalogue page links to
+/// `?kind=services`), else the first.
+fn offered() -> (Vec<ImportKind>, ImportKind) {
+    let user = crate::shell::use_user().get_untracked();
+    let kinds: Vec<ImportKind> = ImportKind::ALL
+        .into_iter()
+        .filter(|kind| user.as_ref().is_some_and(|u| u.can(kind.permission())))
+        .collect();
+    let asked = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("kind")
+        .and_then(|k| ImportKind::parse(&k));
+    let first = asked
+        .filter(|k| kinds.contains(k))
+        .or_else(|| kinds.first().copied())
+        .unwrap_or(ImportKind::Customers);
+    (kinds, first)
 }
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let locale = use_locale();
-    let kind = RwSignal::new(ImportKind::Customers);
+    let (kinds, first) = offered();
+    let kind = RwSignal::new(first);
     let upload = RwSignal::new(None::<Upload>);
     let mapping = RwSignal::new(Vec::<Option<String>>::new());
     let stage = RwSignal::new(Stage::Idle);
@@ -99,7 +121,7 @@ pub fn ImportPage() -> impl IntoView {
             <h3 id="import-what">{t(k::IMPORT_STEP_WHAT)}</h3>
             <fieldset class="choice-row">
                 <legend class="visually-hidden">{t(k::IMPORT_STEP_WHAT)}</legend>
-                {ImportKind::ALL.into_iter().map(|option| view! {
+                {kinds.into_iter().map(|option| view! {
                     <label>
                         <input type="radio" name="import-kind" value=option.as_str()
                             prop:checked=move || kind.get() == option

@@ -294,14 +294,15 @@ pub async fn delete(ctx: &Ctx, id: Uuid, version: i32) -> Result<(), AppError> {
 }
 
 pub async fn block_contracts(pool: &PgPool, customer: Uuid) -> Result<Vec<BlockContract>, AppError> {
-    let rows: Vec<(Uuid, String, String)> = sqlx::query_as(
+    let rows: Vec<(Uuid, String, String)> = sqlx::query_as(&format!(
         "select distinct on (k.id) k.id, k.name, p.contract_type from contracts k
            join contract_parts p on p.contract_id = k.id
-          where k.customer_id = $1 and p.contract_type in ('block_hours', 'block_money')
-            and (k.end_date is null or k.end_date >= current_date)
+          where k.customer_id = $1 and p.contract_type in ('block_hours', 'block_money') and {}
           order by k.id, p.position",
-    )
+        crate::contracts::in_force_sql("k", "$2")
+    ))
     .bind(customer)
+    .bind(crate::server::today())
     .fetch_all(pool)
     .await?;
     Ok(rows

@@ -7,7 +7,7 @@ mod editor;
 mod nav;
 
 pub use editor::{AlertProfilesPage, SlasPage};
-pub use nav::SettingsNav;
+pub use nav::{SettingsNav, settings_home};
 
 use domain::{AlertProfileDraft, SlaDraft};
 use leptos::prelude::*;

@@ -58,8 +58,8 @@ fn Header(user: UserInfo) -> impl IntoView {
                         view! { <li><A href=href>{t(k::NAV_SALES_BILLING)}</A></li> }
                     })}
                     <NavSoon label=k::NAV_SERVICE_DESK />
-                    {user.can(Permission::ManageUsers).then(|| view! {
-                        <li><A href="/settings/users">{t(k::NAV_SETTINGS)}</A></li>
+                    {crate::settings::settings_home(&user).map(|href| view! {
+                        <li><A href=href>{t(k::NAV_SETTINGS)}</A></li>
                     })}
                 </ul>
             </nav>

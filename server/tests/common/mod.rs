@@ -1,6 +1,8 @@
 //! Test support: the real router on a real port, against the test's own database.
 #![allow(dead_code)]
 
+pub mod imports;
+
 use std::net::SocketAddr;
 
 use app::auth::Role;

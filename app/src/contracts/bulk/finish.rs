@@ -20,20 +20,19 @@ use crate::ui::{BillingGate, BillingGateDialog, DataTable, ErrorNotice, Progress
 
 /// Sends the contract of the customer `order[pos]`, then the rest. Customers are named by
 /// id: the draft may change while requests are out (the billing-info dialog edits it).
-fn send(w: Wizard, gate: BillingGate, order: Rc<Vec<Uuid>>, pos: usize, sent: RwSignal<Option<(usize, usize)>>) {
+fn send(w: Wizard, gate: BillingGate, order: Rc<Vec<Uuid>>, pos: usize) {
     let Some(&customer) = order.get(pos) else {
-        sent.set(None);
-        w.sending.set(false);
+        w.sending.set(None);
         w.go(Step::Done);
         return;
     };
-    sent.set(Some((pos, order.len())));
+    w.sending.set(Some((pos, order.len())));
     let found = w.state.with_untracked(|s| {
         let c = s.chosen.iter().find(|c| c.id == customer)?;
         Some((*s.keys.get(&customer)?, c.contract.clone()))
     });
     let Some((key, contract)) = found else {
-        return send(w, gate, order, pos + 1, sent);
+        return send(w, gate, order, pos + 1);
     };
     gate.run(
         move || create_contract(key, customer, contract.clone(), true),
@@ -45,7 +44,7 @@ fn send(w: Wizard, gate: BillingGate, order: Rc<Vec<Uuid>>, pos: usize, sent: Rw
             w.state.update(|s| {
                 s.outcomes.insert(customer, outcome);
             });
-            send(w, gate, order.clone(), pos + 1, sent);
+            send(w, gate, order.clone(), pos + 1);
         },
     );
 }
@@ -54,7 +53,6 @@ fn send(w: Wizard, gate: BillingGate, order: Rc<Vec<Uuid>>, pos: usize, sent: Rw
 pub(super) fn SummaryStep(w: Wizard) -> impl IntoView {
     let locale = use_locale();
     let gate = BillingGate::new();
-    let sent = RwSignal::new(None::<(usize, usize)>);
     let to_send = move || {
         w.state.with(|s| {
             s.included()
@@ -64,25 +62,32 @@ pub(super) fn SummaryStep(w: Wizard) -> impl IntoView {
         })
     };
     let create = move |_| {
-        if !w.sending.get_untracked() {
-            w.sending.set(true);
-            send(w, gate, Rc::new(to_send()), 0, sent);
+        if w.sending.with_untracked(Option::is_none) {
+            send(w, gate, Rc::new(to_send()), 0);
         }
     };
     let terms = move || {
         w.state.with(|s| {
             let c = &s.terms;
+            // The draft holds ISO dates as typed in the date inputs; shown in the
+            // user's format.
+            let date = |iso: &str| {
+                chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+                    .map(|d| domain::format_date(d, locale))
+                    .unwrap_or_else(|_| iso.to_owned())
+            };
             let end = if c.end_date.is_empty() {
                 t(k::BULK_OPEN_ENDED).to_string()
             } else {
-                c.end_date.clone()
+                date(&c.end_date)
             };
+            let start = date(&c.start_date);
             text_with(
                 locale,
                 k::BULK_SUMMARY_TERMS,
                 &[
                     ("name", &c.name),
-                    ("start", &c.start_date),
+                    ("start", &start),
                     ("end", &end),
                     ("cycle", choice_label("billing_cycle", &c.billing_cycle)),
                     ("timing", choice_label("billing_timing", &c.billing_timing)),
@@ -137,12 +142,12 @@ pub(super) fn SummaryStep(w: Wizard) -> impl IntoView {
                 let names = skipped();
                 (!names.is_empty()).then(|| view! { <p class="muted" id="bulk-skipped-note">{t(k::BULK_SKIPPED)} " " {names.join(", ")}</p> })
             }}
-            {move || sent.get().map(|(done, total)| view! {
+            {move || w.sending.get().map(|(done, total)| view! {
                 <ProgressBar label=k::BULK_CREATING share=done as f64 / total.max(1) as f64 id="bulk-progress-label" />
             })}
             <div class="actions">
-                <button type="button" class="button" disabled=move || sent.with(Option::is_some) on:click=move |_| w.go(Step::Parts)>{t(k::WIZARD_BACK)}</button>
-                <button type="button" class="button primary" id="bulk-create" disabled=move || sent.with(Option::is_some) || gate.is_asking()
+                <button type="button" class="button" disabled=move || w.is_sending() on:click=move |_| w.go(Step::Parts)>{t(k::WIZARD_BACK)}</button>
+                <button type="button" class="button primary" id="bulk-create" disabled=move || w.is_sending() || gate.is_asking()
                     on:click=create>
                     {move || text_with(locale, k::BULK_CREATE, &[("count", &to_send().len().to_string())])}
                 </button>

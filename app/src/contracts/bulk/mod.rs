@@ -248,11 +248,16 @@ impl Bulk {
 struct Wizard {
     state: RwSignal<Bulk>,
     ctx: FieldContext,
-    /// While the contracts are being sent: no other step, no start over.
-    sending: RwSignal<bool>,
+    /// While the contracts are being sent, how far it is (sent, of how many): no other
+    /// step, no start over meanwhile.
+    sending: RwSignal<Option<(usize, usize)>>,
 }
 
 impl Wizard {
+    fn is_sending(self) -> bool {
+        self.sending.with(Option::is_some)
+    }
+
     fn go(self, step: Step) {
         self.ctx.attempted.set(false);
         self.ctx.touched.set(Default::default());
@@ -276,7 +281,7 @@ pub fn BulkContractsPage() -> impl IntoView {
     let w = Wizard {
         state,
         ctx,
-        sending: RwSignal::new(false),
+        sending: RwSignal::new(None),
     };
     let start_over = move |_| {
         local_draft::clear(&draft_key());
@@ -293,7 +298,7 @@ pub fn BulkContractsPage() -> impl IntoView {
                 <p class="muted"><a href="/contracts">{t(k::CONTRACTS_TITLE)}</a></p>
                 <h1>{t(k::BULK_TITLE)}</h1>
             </div>
-            <button type="button" class="button" id="bulk-start-over" disabled=move || w.sending.get() on:click=start_over>{t(k::BULK_START_OVER)}</button>
+            <button type="button" class="button" id="bulk-start-over" disabled=move || w.is_sending() on:click=start_over>{t(k::BULK_START_OVER)}</button>
         </header>
         <Show when=move || restored.get()>
             <p class="notice" role="status" id="draft-restored">{t(k::SALES_DRAFT_RESTORED)}</p>
@@ -323,7 +328,7 @@ fn StepIndicator(w: Wizard) -> impl IntoView {
                     let done = move || w.state.with(|s| s.step > step && s.step != Step::Done);
                     view! {
                         <li class:current=current class:done=done aria-current=move || current().then_some("step")>
-                            <button type="button" class="step" disabled=move || !done() || w.sending.get() on:click=move |_| w.go(step)>
+                            <button type="button" class="step" disabled=move || !done() || w.is_sending() on:click=move |_| w.go(step)>
                                 <span class="step-number" aria-hidden="true">{i + 1}</span>
                                 {t(key)}
                             </button>

@@ -32,9 +32,9 @@ pub const USES_SERVICES: &str =
 
 /// No contract of `c` that is active on `today` (a draft or an ended one does not count).
 pub fn push_no_active_contract(b: &mut QueryBuilder<'_, Postgres>, today: chrono::NaiveDate) {
-    b.push(" and not exists (select 1 from contracts k where k.customer_id = c.id and k.active and (k.end_date is null or k.end_date >= ")
-        .push_bind(today)
-        .push("))");
+    b.push(" and not exists (select 1 from contracts k where k.customer_id = c.id and ");
+    crate::contracts::push_in_force(b, "k", today);
+    b.push(")");
 }
 
 /// `text` with LIKE's own wildcards escaped.

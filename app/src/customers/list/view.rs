@@ -15,6 +15,7 @@ use crate::customers::profile::set_customer_archived;
 use crate::customers::team::staff_options;
 use crate::i18n::{Key, k, t, text_with, use_locale};
 use crate::shell::use_user;
+use crate::ui::{DataTable, EmptyState, Pager, Th};
 
 fn flag(q: &ParamsMap, name: &str) -> bool {
     q.get(name).is_some_and(|v| v == "true" || v == "on" || v == "1")
@@ -183,27 +184,22 @@ pub fn CustomersPage() -> impl IntoView {
             {move || page.get().map(|r| match r {
                 Err(e) => view! { <p class="form-error" role="alert">{e.message(locale)}</p> }.into_any(),
                 Ok(p) if p.rows.is_empty() => view! {
-                    <section class="empty-state"><p>{t(if query.with(|q| *q == ListQuery::default()) { k::CUSTOMERS_EMPTY } else { k::LIST_NO_MATCH })}</p></section>
+                    <EmptyState text=if query.with(|q| *q == ListQuery::default()) { k::CUSTOMERS_EMPTY } else { k::LIST_NO_MATCH } />
                 }.into_any(),
                 Ok(p) => {
                     let q = query.get();
                     let prev = p.has_prev.then(|| href(&ListQuery { before: p.rows.first().map(|r| r.id), after: None, ..q.clone() }));
                     let next = p.has_next.then(|| href(&ListQuery { after: p.rows.last().map(|r| r.id), before: None, ..q.clone() }));
                     view! {
-                        <div class="table-wrap">
-                            <table class="data" id="customer-table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{t(k::CUSTOMER_NAME)}</th>
-                                        <th scope="col">{t(k::CUSTOMER_DOMAINS)}</th>
-                                        <th scope="col">{t(k::CUSTOMER_MAIN_CONTACT)}</th>
-                                        <th scope="col">{t(k::TEAM_ACCOUNT_MANAGER)}</th>
-                                        <th scope="col" class="num">{t(k::CUSTOMER_CONTRACTS)}</th>
-                                        <th scope="col">{t(k::CUSTOMER_CREATED)}</th>
-                                        <th scope="col"><span class="visually-hidden">{t(k::SETTINGS_ACTIONS)}</span></th>
-                                    </tr>
-                                </thead>
-                                <tbody>
+                        <DataTable id="customer-table" columns=vec![
+                            Th::text(k::CUSTOMER_NAME),
+                            Th::text(k::CUSTOMER_DOMAINS),
+                            Th::text(k::CUSTOMER_MAIN_CONTACT),
+                            Th::text(k::TEAM_ACCOUNT_MANAGER),
+                            Th::num(k::CUSTOMER_CONTRACTS),
+                            Th::text(k::CUSTOMER_CREATED),
+                            Th::actions(),
+                        ]>
                                     {p.rows.into_iter().map(|c| {
                                         let id = c.id;
                                         let base = format!("/customers/{id}");
@@ -226,13 +222,8 @@ pub fn CustomersPage() -> impl IntoView {
                                             </tr>
                                         }
                                     }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <nav class="pager" aria-label=t(k::LIST_PAGES)>
-                            {prev.map(|h| view! { <a class="button" rel="prev" href=h>{t(k::LIST_PREV)}</a> })}
-                            {next.map(|h| view! { <a class="button" rel="next" href=h>{t(k::LIST_NEXT)}</a> })}
-                        </nav>
+                        </DataTable>
+                        <Pager first=None prev=prev next=next />
                     }.into_any()
                 }
             })}
