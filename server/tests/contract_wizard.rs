@@ -295,6 +295,36 @@ async fn the_wizard_prefills_parts_and_a_retried_submit_makes_one_contract_per_c
     assert_eq!((x.0, y.0), (StatusCode::OK, StatusCode::OK), "{} {}", x.1, y.1);
     assert_eq!(x.1["id"], y.1["id"]);
     assert_eq!(contracts_of(d).await, 1);
+
+    // Two wizards that chose the same customer without a contract hold different keys:
+    // sent at once with `unless_covered`, one contract is made and the other is refused,
+    // saying why. Without it (a second contract on purpose) the customer gets another.
+    let e = customer(&pool, "Epsilon").await;
+    app.add_billing(&admin, e).await;
+    let covered = |key: Uuid| {
+        app.json(
+            &admin,
+            "contracts/create",
+            json!({ "idempotency_key": key, "customer": e, "contract": contract(retainer()),
+                    "active": true, "unless_covered": true }),
+        )
+    };
+    let (x, y) = tokio::join!(covered(Uuid::new_v4()), covered(Uuid::new_v4()));
+    let mut statuses = [x.0, y.0];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY],
+        "{} {}",
+        x.1,
+        y.1
+    );
+    let refused = if x.0 == StatusCode::OK { &y.1 } else { &x.1 };
+    assert_eq!(refused["fields"][0]["code"], "contract.customer_covered");
+    assert_eq!(contracts_of(e).await, 1);
+    let (status, body) = create(&app, &admin, Uuid::new_v4(), e, retainer(), true).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(contracts_of(e).await, 2);
     let parts_stored: i64 = sqlx::query_scalar(
         "select count(*) from contract_parts p join contracts k on k.id = p.contract_id
           where k.customer_id = $1 and p.quantity_from_usage and p.service_id is not null",

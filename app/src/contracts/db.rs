@@ -165,11 +165,36 @@ pub async fn create(
     customer: Uuid,
     contract: &Contract,
     active: bool,
+    unless_covered: bool,
 ) -> Result<Saved, AppError> {
     let mut tx = ctx.pool.begin().await?;
     if let Some(done) = idempotency::claim::<Saved>(&mut tx, key, ctx.user.id, "contracts/create").await? {
         tx.rollback().await?;
         return Ok(done);
+    }
+    if unless_covered {
+        // Two wizards (two tabs, two colleagues) that chose the same customer hold
+        // different keys: the row lock makes the second wait for the first, and then see
+        // its contract. Taken before the gate's share lock, which could not be upgraded
+        // without a deadlock between the two.
+        sqlx::query("select 1 from customers where id = $1 for no key update")
+            .bind(customer)
+            .execute(&mut *tx)
+            .await?;
+        let covered: bool = sqlx::query_scalar(&format!(
+            "select exists (select 1 from contracts k where k.customer_id = $1 and {})",
+            super::in_force_sql("k", "$2")
+        ))
+        .bind(customer)
+        .bind(crate::server::today())
+        .fetch_one(&mut *tx)
+        .await?;
+        if covered {
+            return Err(AppError::validation(vec![crate::error::FieldProblem::new(
+                "contract",
+                "contract.customer_covered",
+            )]));
+        }
     }
     billing_gate::require_billing_info(&mut tx, customer).await?;
     let id = insert(&mut tx, customer, contract, active, Some(ctx.user.id)).await?;

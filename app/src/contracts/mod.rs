@@ -159,17 +159,21 @@ pub async fn get_contract(id: Uuid) -> Result<ContractDetail, AppError> {
 
 /// Creates a contract for an existing customer once per `idempotency_key`; `active`
 /// false keeps it as a draft the invoice run skips. Refused with `billing_info_required`
-/// (nothing written) while the customer's billing info is incomplete.
+/// (nothing written) while the customer's billing info is incomplete. `unless_covered`
+/// (the bulk wizard, for customers chosen without a contract): refused with
+/// `contract.customer_covered` when the customer has a contract in force by now.
 #[server(prefix = "/api", endpoint = "contracts/create", input = Json)]
 pub async fn create_contract(
     idempotency_key: Uuid,
     customer: Uuid,
     contract: ContractDraft,
     active: bool,
+    unless_covered: Option<bool>,
 ) -> Result<Saved, AppError> {
     crate::server::gate_customer(Permission::EditBilling, customer, |ctx| async move {
         let valid = contract.validate()?;
-        db::create(&ctx, idempotency_key, customer, &valid, active).await
+        let unless_covered = unless_covered.unwrap_or(false);
+        db::create(&ctx, idempotency_key, customer, &valid, active, unless_covered).await
     })
     .await
 }

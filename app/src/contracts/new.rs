@@ -93,7 +93,7 @@ pub fn NewContractPage() -> impl IntoView {
         sending.set(true);
         let navigate = navigate.clone();
         gate.run(
-            move || create_contract(s.key, customer.id, s.contract.clone(), s.active),
+            move || create_contract(s.key, customer.id, s.contract.clone(), s.active, None),
             move |result| {
                 sending.set(false);
                 match result {

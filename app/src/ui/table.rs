@@ -13,11 +13,18 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="muted" aria-busy="true">{t(k::COMMON_LOADING)}</p> }
 }
 
-/// A failed load or action, in the user's language.
+/// A failed load or action, in the user's language; a refusal with field problems says
+/// what they are (there is no form field here to show them next to).
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let locale = use_locale();
-    view! { <p class="form-error" role="alert">{error.message(locale)}</p> }
+    let text = match &error {
+        AppError::Validation { fields } if !fields.is_empty() => {
+            fields.iter().map(|f| f.message(locale)).collect::<Vec<_>>().join(" ")
+        }
+        other => other.message(locale),
+    };
+    view! { <p class="form-error" role="alert">{text}</p> }
 }
 
 /// What an empty list says (and, as children, what to do about it).

@@ -26,6 +26,7 @@ fn choose(s: &mut super::Bulk, row: &CustomerRow) {
             parts: Vec::new(),
             ..Default::default()
         },
+        uncovered: row.contracts == 0,
     });
 }
 

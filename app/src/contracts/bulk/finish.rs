@@ -29,13 +29,13 @@ fn send(w: Wizard, gate: BillingGate, order: Rc<Vec<Uuid>>, pos: usize) {
     w.sending.set(Some((pos, order.len())));
     let found = w.state.with_untracked(|s| {
         let c = s.chosen.iter().find(|c| c.id == customer)?;
-        Some((*s.keys.get(&customer)?, c.contract.clone()))
+        Some((*s.keys.get(&customer)?, c.contract.clone(), c.uncovered))
     });
-    let Some((key, contract)) = found else {
+    let Some((key, contract, uncovered)) = found else {
         return send(w, gate, order, pos + 1);
     };
     gate.run(
-        move || create_contract(key, customer, contract.clone(), true),
+        move || create_contract(key, customer, contract.clone(), true, Some(uncovered)),
         move |result| {
             let outcome = match result {
                 Ok(saved) => Outcome::Created(saved.id),

@@ -153,6 +153,10 @@ struct Chosen {
     /// `None` until the prefill was read.
     prefilled: Option<Vec<PrefilledPart>>,
     contract: ContractDraft,
+    /// It had no contract when chosen: the server refuses to add one if it has one in
+    /// force by the time it is sent (another wizard got there first).
+    #[serde(default)]
+    uncovered: bool,
 }
 
 impl Chosen {
