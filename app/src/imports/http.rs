@@ -259,7 +259,9 @@ async fn run(
         };
         let _ = tx.send(last).await;
     });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|ev| (ev, rx)) });
+    let stream = futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|ev| (ev, rx))
+    }));
     events(stream)
 }
 
@@ -352,7 +354,11 @@ async fn export_csv(
             tracing::error!(error = %e, "export failed");
         }
     });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|piece| (piece, rx)) });
+    // Fused: the compression layer polls the body once more after its end, which an
+    // unfused `unfold` answers with a panic (the download was cut off).
+    let stream = futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|piece| (piece, rx))
+    }));
     let date = chrono::Utc::now().format("%Y-%m-%d");
     let res = csv_response(
         &format!("onboard-{}-{date}.csv", kind.as_str()),
