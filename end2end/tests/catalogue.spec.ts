@@ -112,7 +112,7 @@ test("the catalogue comes in as CSV through the import page and goes out as its 
   await expect(page.getByRole("button", { name: `Undo leistungen-${tag}.csv` })).toBeVisible();
   await checkA11y(page, "the finished catalogue import");
 
-  await page.goto("/settings/services");
+  await page.getByRole("link", { name: "Go to the services" }).click();
   await ready(page, testInfo);
   await page.waitForLoadState("networkidle");
   const row = page.getByRole("row", { name: new RegExp(`IMP-${tag}-WS`) });

@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use app::auth::Role;
 use common::TestApp;
 use common::imports::{errors, import, run, undo_latest, upload};
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;

@@ -177,7 +177,10 @@ pub fn ImportPage() -> impl IntoView {
                     <ProgressBar label=k::IMPORT_COMMITTING share=1.0 id="import-progress-label" />
                     <h3 id="import-done">{t(k::IMPORT_DONE)}</h3>
                     <p role="status" class="notice">{counts(&outcome, locale)}</p>
-                    <p><a href="/customers">{t(k::IMPORT_SHOW_CUSTOMERS)}</a></p>
+                    {match kind.get_untracked() {
+                        ImportKind::Services => view! { <p><a href="/settings/services">{t(k::IMPORT_SHOW_SERVICES)}</a></p> }.into_any(),
+                        _ => view! { <p><a href="/customers">{t(k::IMPORT_SHOW_CUSTOMERS)}</a></p> }.into_any(),
+                    }}
                 </section>
             }.into_any(),
             _ => ().into_any(),
