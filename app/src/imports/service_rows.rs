@@ -105,12 +105,11 @@ async fn lookup(conn: &mut PgConnection, mode: Mode) -> Result<HashMap<String, S
         .collect()
 }
 
-/// A row ready to write.
+/// A row ready to write: a new service, or a stored one (id, the version it was read at,
+/// its definition) and what it becomes.
 struct Change {
     id: Uuid,
-    /// The version it was read at; none for a new service.
-    version: Option<i32>,
-    before: Option<ServiceDraft>,
+    stored: Option<(i32, ServiceDraft)>,
     after: ServiceDraft,
 }
 
@@ -122,7 +121,7 @@ impl Rows for ServiceRows {
         if self.existing.is_none() {
             self.existing = Some(lookup(&mut *ctx.conn, ctx.mode).await?);
         }
-        let existing = self.existing.take().expect("loaded above");
+        let existing = self.existing.as_ref().expect("loaded above");
         let columns = super::ImportKind::Services.columns();
         let mut changes = Vec::new();
         for row in &rows {
@@ -170,13 +169,11 @@ impl Rows for ServiceRows {
             if stored.is_none() || changed {
                 changes.push(Change {
                     id: stored.map(|s| s.id).unwrap_or_else(Uuid::new_v4),
-                    version: stored.map(|s| s.version),
-                    before: stored.map(|s| s.draft.clone()),
+                    stored: stored.map(|s| (s.version, s.draft.clone())),
                     after,
                 });
             }
         }
-        self.existing = Some(existing);
         if ctx.writing() && !changes.is_empty() {
             let recorded = write(&mut *ctx.conn, ctx.actor, &changes).await?;
             ctx.record("service", &recorded).await?;
@@ -205,7 +202,7 @@ fn json(d: &ServiceDraft) -> Result<serde_json::Value, AppError> {
 /// `service_versions`, saved by the importer).
 async fn write(conn: &mut PgConnection, actor: Option<Uuid>, changes: &[Change]) -> Result<Vec<Recorded>, AppError> {
     let ids: Vec<Uuid> = changes.iter().map(|c| c.id).collect();
-    let read_at: Vec<Option<i32>> = changes.iter().map(|c| c.version).collect();
+    let read_at: Vec<Option<i32>> = changes.iter().map(|c| c.stored.as_ref().map(|s| s.0)).collect();
     let codes: Vec<&str> = changes.iter().map(|c| c.after.code.as_str()).collect();
     let names: Vec<&str> = changes.iter().map(|c| c.after.name.as_str()).collect();
     let kinds: Vec<&str> = changes.iter().map(|c| c.after.kind.as_str()).collect();
@@ -261,8 +258,8 @@ async fn write(conn: &mut PgConnection, actor: Option<Uuid>, changes: &[Change])
         .map(|(c, version)| {
             Ok(Recorded {
                 id: c.id,
-                action: if c.before.is_some() { "updated" } else { "created" },
-                before: c.before.as_ref().map(json).transpose()?,
+                action: if c.stored.is_some() { "updated" } else { "created" },
+                before: c.stored.as_ref().map(|s| json(&s.1)).transpose()?,
                 version,
             })
         })
