@@ -123,7 +123,10 @@ pub fn ServicesPage() -> impl IntoView {
             <h2>{t(k::CATALOGUE_TITLE)}</h2>
             <div class="header-actions">
                 // The catalogue's CSV goes through the import page like customers' does.
-                <a class="button" href="/settings/import?kind=services">{t(k::CATALOGUE_IMPORT_CSV)}</a>
+                {crate::shell::use_user()
+                    .get_untracked()
+                    .is_some_and(|u| u.can(crate::auth::Permission::ManageSales))
+                    .then(|| view! { <a class="button" href="/settings/import?kind=services">{t(k::CATALOGUE_IMPORT_CSV)}</a> })}
                 <a class="button" rel="external" download="" href="/api/export/services">{t(k::CATALOGUE_EXPORT_CSV)}</a>
                 <button type="button" class="button primary" on:click=move |_| open(Editing { id: None, version: None }, blank())>
                     {t(k::CATALOGUE_NEW)}
