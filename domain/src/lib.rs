@@ -23,6 +23,7 @@ pub mod prefill;
 pub mod rules;
 pub mod sales;
 pub mod sla;
+pub mod sla_clock;
 pub mod text;
 pub mod usage;
 mod value;
