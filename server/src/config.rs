@@ -35,6 +35,9 @@ pub struct Config {
     /// `ONBOARD_SESSION_IDLE_MINUTES` (default 480): a session ends after this much inactivity
     /// (see `web::guards::keep_sessions_alive`).
     pub session_idle: Duration,
+    /// `ONBOARD_SESSION_CACHE` (default on): keep sessions and users in the process while
+    /// the database reports no change to them (`web::principals`).
+    pub session_cache: bool,
     pub security: SecuritySettings,
 }
 
@@ -80,6 +83,7 @@ impl Config {
             secure_cookies: parse(&get, "ONBOARD_SECURE_COOKIES", https)?,
             public_url,
             session_idle: Duration::from_secs(60 * parse::<u64>(&get, "ONBOARD_SESSION_IDLE_MINUTES", 480)?),
+            session_cache: parse(&get, "ONBOARD_SESSION_CACHE", true)?,
             security,
         })
     }

@@ -1,12 +1,14 @@
 //! axum-login backend: who is behind a session cookie.
 //!
 //! The session row (tower-sessions, PostgreSQL store) holds only the user id and a hash
-//! of the password hash; every request reloads the user, so a deactivated user or a
-//! changed password ends existing sessions at once, on every server process.
+//! of the password hash; every request looks the user up again, so a deactivated user or
+//! a changed password ends existing sessions at once, on every server process. The lookup
+//! is served from [`super::cache`] while the row has not changed.
 
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::cache::Cached;
 use super::{Role, UserInfo};
 
 /// The signed-in staff member as axum-login sees it.
@@ -40,6 +42,18 @@ impl axum_login::AuthUser for SessionUser {
 #[derive(Clone)]
 pub struct Backend {
     pub pool: PgPool,
+    /// Users by id, while their rows are unchanged (off unless a listener runs).
+    pub users: Cached<Uuid, SessionUser>,
+}
+
+impl Backend {
+    /// A backend that always reads the database (for a process without the listener).
+    pub fn uncached(pool: PgPool) -> Backend {
+        Backend {
+            pool,
+            users: Cached::default(),
+        }
+    }
 }
 
 /// What a sign-in attempt presents; the password is checked by [`super::password`].
@@ -61,11 +75,19 @@ impl axum_login::AuthnBackend for Backend {
     }
 
     async fn get_user(&self, id: &Uuid) -> Result<Option<SessionUser>, sqlx::Error> {
+        if let Some(user) = self.users.get(id) {
+            return Ok(Some(user));
+        }
+        let ticket = self.users.ticket();
         let row = sqlx::query_as::<_, UserRecord>(&format!("{USER_COLUMNS} where id = $1 and active"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(UserRecord::into_session_user))
+        let user = row.map(UserRecord::into_session_user);
+        if let Some(user) = &user {
+            self.users.put(ticket, *id, user.clone());
+        }
+        Ok(user)
     }
 }
 

@@ -20,7 +20,7 @@ pub async fn create_first_admin(name: String, email: String, password: String) -
     crate::server::public(|mut ctx| async move {
         let new = crate::users::NewUser::parse(&name, &email, super::Role::Admin, &password)?;
         let id = crate::users::db::create_first_admin(&ctx.pool, new).await?;
-        let user = super::backend::Backend { pool: ctx.pool.clone() };
+        let user = super::backend::Backend::uncached(ctx.pool.clone());
         let user = axum_login::AuthnBackend::get_user(&user, &id)
             .await?
             .ok_or(AppError::Internal)?;

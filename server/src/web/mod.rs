@@ -4,6 +4,7 @@
 
 mod guards;
 mod headers;
+pub mod principals;
 mod pwa;
 pub mod session_store;
 
@@ -100,15 +101,31 @@ pub fn router(config: &Config, pool: PgPool) -> Router {
         }
     };
 
-    let session_layer = SessionManagerLayer::new(session_store::SessionRows::new(pool.clone()))
-        .with_name("onboard_session")
-        .with_secure(config.secure_cookies)
-        .with_same_site(SameSite::Lax)
-        .with_http_only(true)
-        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::seconds(
-            config.session_idle.as_secs() as i64,
-        )));
-    let auth_layer = AuthManagerLayerBuilder::new(Backend { pool: pool.clone() }, session_layer).build();
+    // Sessions and users are read from the process while their rows are unchanged, once
+    // the listener that reports their changes runs (`principals`).
+    let principals = principals::Principals::default();
+    if config.session_cache {
+        principals.spawn_listener(pool.clone());
+    }
+    let session_layer = SessionManagerLayer::new(session_store::SessionRows::new(
+        pool.clone(),
+        principals.sessions.clone(),
+    ))
+    .with_name("onboard_session")
+    .with_secure(config.secure_cookies)
+    .with_same_site(SameSite::Lax)
+    .with_http_only(true)
+    .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::seconds(
+        config.session_idle.as_secs() as i64,
+    )));
+    let auth_layer = AuthManagerLayerBuilder::new(
+        Backend {
+            pool: pool.clone(),
+            users: principals.users.clone(),
+        },
+        session_layer,
+    )
+    .build();
 
     let leptos_state = state.leptos.clone();
     Router::new()

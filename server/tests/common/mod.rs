@@ -22,8 +22,16 @@ pub struct TestApp {
 
 impl TestApp {
     /// Serves the app on 127.0.0.1 (random port) with `vars` as its environment.
+    ///
+    /// The session cache is off unless `vars` turn it on: its listener would hold a
+    /// connection to the test's database past the test (`session_cache.rs` tests it).
     pub async fn spawn(pool: PgPool, vars: &[(&str, &str)]) -> TestApp {
-        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let defaults = [("ONBOARD_SESSION_CACHE", "false")];
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .chain(&defaults)
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let config = Config::from_lookup(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())).unwrap();
         let router = server::web::router(&config, pool.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
