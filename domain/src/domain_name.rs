@@ -108,6 +108,62 @@ const PUBLIC_SUFFIXES: &[&str] = &[
     "org.za",
 ];
 
+/// Public mail services: anyone can have an address there, so mail from one says nothing
+/// about the customer. Such a domain never routes incoming mail and cannot be a customer's
+/// domain. The big international services plus those common in Germany, Austria,
+/// Switzerland and Spain; kept sorted (a test checks it).
+const WEBMAIL: &[&str] = &[
+    "1und1.de",
+    "aol.com",
+    "aol.de",
+    "arcor.de",
+    "bluewin.ch",
+    "email.de",
+    "freenet.de",
+    "gmail.com",
+    "gmx.at",
+    "gmx.ch",
+    "gmx.com",
+    "gmx.de",
+    "gmx.es",
+    "gmx.net",
+    "googlemail.com",
+    "hotmail.com",
+    "hotmail.de",
+    "hotmail.es",
+    "icloud.com",
+    "live.com",
+    "live.de",
+    "mac.com",
+    "mail.com",
+    "mail.de",
+    "mailbox.org",
+    "me.com",
+    "movistar.es",
+    "msn.com",
+    "online.de",
+    "orange.es",
+    "outlook.com",
+    "outlook.de",
+    "outlook.es",
+    "pm.me",
+    "posteo.de",
+    "proton.me",
+    "protonmail.com",
+    "t-online.de",
+    "telefonica.net",
+    "terra.es",
+    "tuta.io",
+    "tutanota.com",
+    "web.de",
+    "yahoo.com",
+    "yahoo.de",
+    "yahoo.es",
+    "yandex.com",
+    "ymail.com",
+    "zoho.com",
+];
+
 /// An e-mail domain, stored in its ASCII (punycode) form, lower case, without trailing dot.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -139,6 +195,21 @@ impl Domain {
             return Err(FieldError::new(Code::DomainPublicSuffix));
         }
         Ok(Domain(ascii))
+    }
+
+    /// A domain that may be a customer's own (used to route its incoming mail): any
+    /// [`Domain`] but a public mail service's.
+    pub fn parse_customer_domain(input: &str) -> Result<Self, FieldError> {
+        let domain = Domain::parse(input)?;
+        if domain.is_webmail() {
+            return Err(FieldError::new(Code::DomainWebmail));
+        }
+        Ok(domain)
+    }
+
+    /// Whether anyone can have an address at this domain (gmail.com, gmx.de, …).
+    pub fn is_webmail(&self) -> bool {
+        WEBMAIL.binary_search(&self.0.as_str()).is_ok()
     }
 
     /// The Unicode form for display (`müller-it.de`); the stored form stays ASCII.
@@ -268,5 +339,21 @@ mod tests {
         }
         let long = format!("{}.de", "a".repeat(64));
         assert_eq!(Domain::parse(&long).unwrap_err().code, Code::DomainFormat);
+    }
+
+    #[test]
+    fn webmail_is_a_domain_but_never_a_customers() {
+        assert!(WEBMAIL.windows(2).all(|w| w[0] < w[1]), "WEBMAIL must stay sorted");
+        for webmail in ["gmail.com", "GMX.de", "web.de.", "outlook.es", "t-online.de"] {
+            assert!(Domain::parse(webmail).unwrap().is_webmail(), "{webmail}");
+            assert_eq!(
+                Domain::parse_customer_domain(webmail).unwrap_err().code,
+                Code::DomainWebmail,
+                "{webmail}"
+            );
+        }
+        for own in ["müller-it.de", "gmx-systems.de", "mail.acme.es"] {
+            assert!(Domain::parse_customer_domain(own).is_ok(), "{own}");
+        }
     }
 }

@@ -41,6 +41,7 @@ codes! {
     DomainAtSign => "domain.at_sign",
     DomainUrl => "domain.url",
     DomainPublicSuffix => "domain.public_suffix",
+    DomainWebmail => "domain.webmail",
     PhoneFormat => "phone.format",
     PhoneTooShort => "phone.too_short",
     PhoneTooLong => "phone.too_long",

@@ -172,7 +172,7 @@ impl CustomerDraft {
         let mut domains = Some(Vec::new());
         for (i, raw) in self.domains.iter().enumerate().filter(|(_, d)| !d.trim().is_empty()) {
             let path = indexed("domains", i);
-            match e.check(&path, Domain::parse(raw)) {
+            match e.check(&path, Domain::parse_customer_domain(raw)) {
                 Some(d) if !seen.insert(d.clone()) => {
                     e.push(FieldError::new(Code::Duplicate).at(&path));
                     domains = None;
