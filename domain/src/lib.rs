@@ -14,6 +14,7 @@ pub mod email;
 pub mod error;
 pub mod format;
 pub mod locale;
+pub mod mail_route;
 pub mod money;
 pub mod number;
 pub mod onboarding;
