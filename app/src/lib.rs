@@ -16,6 +16,7 @@ pub mod routes;
 pub mod sales;
 pub mod settings;
 pub mod shell;
+pub mod tickets;
 pub mod tokens;
 pub mod ui;
 pub mod usage;
@@ -128,6 +129,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/contracts/bulk") view={Lazy::<routes::BulkContractsRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/contracts/:id") view={Lazy::<routes::ContractRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/sales/items/:id") view={Lazy::<routes::SalesItemRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/tickets") view={Lazy::<routes::TicketsRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/tickets/new") view={Lazy::<routes::NewTicketRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/tickets/:id") view={Lazy::<routes::TicketRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/users") view={Lazy::<routes::UsersRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/slas") view={Lazy::<routes::SlasRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/alert-profiles") view={Lazy::<routes::AlertProfilesRoute>::new()} ssr=ASYNC />

@@ -220,3 +220,45 @@ impl LazyRoute for ApiTokensRoute {
         view! { <crate::tokens::ApiTokensPage /> }.into_any()
     }
 }
+
+/// `/tickets`: the service desk's queues.
+pub struct TicketsRoute;
+
+#[lazy_route]
+impl LazyRoute for TicketsRoute {
+    fn data() -> Self {
+        TicketsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::tickets::TicketsPage /> }.into_any()
+    }
+}
+
+/// `/tickets/new`: open a ticket.
+pub struct NewTicketRoute;
+
+#[lazy_route]
+impl LazyRoute for NewTicketRoute {
+    fn data() -> Self {
+        NewTicketRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::tickets::NewTicketPage /> }.into_any()
+    }
+}
+
+/// `/tickets/:id`: one ticket.
+pub struct TicketRoute;
+
+#[lazy_route]
+impl LazyRoute for TicketRoute {
+    fn data() -> Self {
+        TicketRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::tickets::TicketPage /> }.into_any()
+    }
+}

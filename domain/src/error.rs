@@ -31,6 +31,7 @@ macro_rules! codes {
 codes! {
     Required => "required",
     TooLong => "too_long",
+    TooMany => "too_many",
     ControlChars => "control_chars",
     ChoiceInvalid => "choice.invalid",
     Duplicate => "duplicate",

@@ -26,6 +26,7 @@ pub mod sales;
 pub mod sla;
 pub mod sla_clock;
 pub mod text;
+pub mod ticket;
 pub mod usage;
 mod value;
 pub mod vat;
@@ -62,5 +63,6 @@ pub use sla::{
     TimeOfDay, TimeZoneName, Weekday,
 };
 pub use text::{AddressLine, CustomerName, Label, Notes, PersonName};
+pub use ticket::{NewTicket, TicketDraft, TicketSource, TicketStatus};
 pub use usage::{CustomerRef, CustomerRefDraft, SourceLabel, UsageQuantity, UsageReading, UsageReadingDraft};
 pub use vat::{TaxIdKind, VatId};

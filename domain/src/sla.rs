@@ -136,6 +136,18 @@ pub struct Sla {
     pub targets: SlaTargets,
 }
 
+impl SlaTargets {
+    /// The target for a ticket of `priority` (none: nothing is due).
+    pub fn for_priority(&self, priority: Priority) -> Option<ResponseTarget> {
+        match priority {
+            Priority::Low => self.low,
+            Priority::Medium => self.medium,
+            Priority::High => self.high,
+            Priority::Critical => self.critical,
+        }
+    }
+}
+
 /// A year: the longest target anyone means.
 const MAX_MINUTES: u32 = 525_600;
 

@@ -12,6 +12,14 @@ export function uniq(testInfo: TestInfo) {
   return `${testInfo.project.name}-${Date.now().toString(36)}`;
 }
 
+/** Chooses `name` in the customer picker labelled "Customer". */
+export async function pickCustomer(page: Page, name: string) {
+  const search = page.getByRole("combobox", { name: "Customer" });
+  await search.fill(name);
+  await page.getByRole("option").getByRole("button", { name }).click();
+  await expect(page.locator("[data-picked]")).toHaveText(name);
+}
+
 /** A customer without billing info, as the wizard leaves one that skipped it. */
 export async function newCustomer(page: Page, name: string) {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-");

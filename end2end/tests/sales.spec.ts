@@ -1,13 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
-import { api, fillBilling, newCustomer, uniq } from "./billing-helpers";
+import { expect, test } from "@playwright/test";
+import { api, fillBilling, newCustomer, pickCustomer, uniq } from "./billing-helpers";
 import { checkA11y, jsEnabled, ready, signIn, watchConsole } from "./helpers";
-
-async function pickCustomer(page: Page, name: string) {
-  const search = page.getByRole("combobox", { name: "Customer" });
-  await search.fill(name);
-  await page.getByRole("option").getByRole("button", { name }).click();
-  await expect(page.locator("[data-picked]")).toHaveText(name);
-}
 
 test("a sales item for a customer without billing info asks for it, then is created without retyping; moving it asks again", async ({ page }, testInfo) => {
   test.skip(!jsEnabled(testInfo), "the billing-info dialog needs JavaScript");

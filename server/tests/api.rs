@@ -233,7 +233,11 @@ async fn saving_a_deleted_session_does_not_bring_it_back(pool: PgPool) {
     use tower_sessions::cookie::time::{Duration, OffsetDateTime};
     use tower_sessions::session::{Id, Record};
 
-    let store = server::web::session_store::SessionRows::new(pool);
+    // With the cache on (as if its listener ran): the store's own evictions must keep it
+    // from serving the deleted session, without any notification.
+    let records = app::auth::cache::Cached::default();
+    records.switch(true);
+    let store = server::web::session_store::SessionRows::new(pool, records);
     let mut record = Record {
         id: Id::default(),
         data: Default::default(),

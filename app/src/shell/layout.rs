@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 
 use super::{LanguageSwitcher, UserResource, role_label};
 use crate::auth::{Logout, Permission, UserInfo};
-use crate::i18n::{Key, k, t, use_locale};
+use crate::i18n::{k, t, use_locale};
 
 #[component]
 pub fn Layout() -> impl IntoView {
@@ -57,7 +57,7 @@ fn Header(user: UserInfo) -> impl IntoView {
                         let href = if user.can(Permission::ManageSales) { "/sales" } else { "/contracts" };
                         view! { <li><A href=href>{t(k::NAV_SALES_BILLING)}</A></li> }
                     })}
-                    <NavSoon label=k::NAV_SERVICE_DESK />
+                    <li><A href="/tickets">{t(k::NAV_SERVICE_DESK)}</A></li>
                     {crate::settings::settings_home(&user).map(|href| view! {
                         <li><A href=href>{t(k::NAV_SETTINGS)}</A></li>
                     })}
@@ -81,19 +81,6 @@ fn Header(user: UserInfo) -> impl IntoView {
                 </div>
             </details>
         </header>
-    }
-}
-
-/// A section that a later release fills: listed so the navigation keeps its shape,
-/// but not a link (there is no page behind it yet).
-#[component]
-fn NavSoon(label: Key) -> impl IntoView {
-    view! {
-        <li>
-            <span class="nav-soon" aria-disabled="true">
-                {t(label)} <small class="badge muted">{t(k::NAV_SOON)}</small>
-            </span>
-        </li>
     }
 }
 

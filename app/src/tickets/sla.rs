@@ -1,0 +1,93 @@
+//! A ticket's SLA: the customer's SLA (shared or custom) as a business-hours calendar in
+//! its time zone, and the due times it gives a ticket (`domain::sla_clock`).
+
+use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono_tz::Tz;
+use domain::sla_clock::{Calendar, Clock, HolidayCountry, national_holidays};
+use domain::{Priority, ResponseTarget, SlaDraft};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+/// The SLA that applies to a customer's tickets of one priority.
+pub struct TicketSla {
+    pub sla: Uuid,
+    pub calendar: Calendar<Tz>,
+    /// `None`: the SLA sets no target for this priority.
+    pub target: Option<ResponseTarget>,
+}
+
+/// The customer's SLA for `priority`; `None` when the customer has none.
+pub async fn for_customer(
+    conn: &mut PgConnection,
+    customer: Uuid,
+    priority: Priority,
+) -> Result<Option<TicketSla>, AppError> {
+    let row: Option<(Uuid, serde_json::Value)> =
+        sqlx::query_as("select s.id, s.definition from customers c join slas s on s.id = c.sla_id where c.id = $1")
+            .bind(customer)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((id, definition)) = row else {
+        return Ok(None);
+    };
+    // Stored definitions were validated when saved; one that no longer is counts as none.
+    let Some(sla) = serde_json::from_value::<SlaDraft>(definition)
+        .ok()
+        .and_then(|d| d.validate().ok())
+    else {
+        tracing::warn!(%id, "stored SLA does not validate; tickets get no due times");
+        return Ok(None);
+    };
+    let zone: Tz = sla
+        .business_hours
+        .time_zone
+        .as_str()
+        .parse()
+        .unwrap_or(chrono_tz::Europe::Berlin);
+    Ok(Some(TicketSla {
+        sla: id,
+        calendar: Calendar::new(zone, &sla.business_hours, holidays(zone)),
+        target: sla.targets.for_priority(priority),
+    }))
+}
+
+/// The national holidays of the zone's country, for last year to three years ahead (the
+/// longest target is a year). Regional holidays per SLA are not kept yet.
+fn holidays(zone: Tz) -> Vec<chrono::NaiveDate> {
+    use chrono_tz::{Africa, Atlantic, Europe};
+    let country = match zone {
+        Europe::Berlin | Europe::Busingen => HolidayCountry::De,
+        Europe::Madrid | Atlantic::Canary | Africa::Ceuta => HolidayCountry::Es,
+        _ => return Vec::new(),
+    };
+    let year = Utc::now().year();
+    (year - 1..=year + 3)
+        .flat_map(|y| national_holidays(country, y))
+        .collect()
+}
+
+/// The stored clock of a ticket.
+pub fn clock(counted_secs: i64, running_since: Option<DateTime<Utc>>) -> Clock {
+    Clock {
+        counted: Duration::seconds(counted_secs),
+        running_since,
+    }
+}
+
+/// Due times: first response (until it happened) counted from creation, resolution from
+/// the clock.
+pub fn due_times(
+    sla: Option<&TicketSla>,
+    created_at: DateTime<Utc>,
+    clock: &Clock,
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let Some((sla, target)) = sla.and_then(|s| s.target.map(|t| (s, t))) else {
+        return (None, None);
+    };
+    (
+        sla.calendar.add(created_at, target.first_response_minutes),
+        clock.due(&sla.calendar, target.resolution_minutes),
+    )
+}
