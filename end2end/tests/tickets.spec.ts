@@ -91,6 +91,7 @@ test("a ticket is opened for a customer, noted, answered, assigned, waited on an
 
 test("the queues page lists, searches and pages without JavaScript too", async ({ page }, testInfo) => {
   await signIn(page, testInfo);
+  await expect(page.getByRole("heading", { name: "Welcome, Ada Admin" })).toBeVisible();
   const tag = uniq(testInfo);
   const name = `Queue ${tag} SL`;
   const customer = await newCustomer(page, name);

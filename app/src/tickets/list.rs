@@ -122,11 +122,11 @@ fn Filters(query: Memo<TicketQuery>) -> impl IntoView {
     use leptos_router::components::Form;
     view! {
         <Form method="GET" action="/tickets" attr:class="filters" attr:role="search">
-            <input type="hidden" name="queue" prop:value=move || query.with(|q| q.queue.as_str()) />
+            <input type="hidden" name="queue" value=move || query.with(|q| q.queue.as_str()) />
             <div class="field grow">
                 <label for="ticket-search">{t(k::TICKETS_SEARCH)}</label>
                 <input type="search" name="q" id="ticket-search" placeholder=t(k::TICKETS_SEARCH_HINT)
-                    prop:value=move || query.with(|q| q.search.clone()) />
+                    value=move || query.with(|q| q.search.clone()) />
             </div>
             <div class="field">
                 <label for="ticket-status-filter">{t(k::TICKETS_STATUS)}</label>

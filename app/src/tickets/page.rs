@@ -84,7 +84,16 @@ fn TicketView(initial: TicketDetail) -> impl IntoView {
     let id = detail.with_untracked(|d| d.ticket.id);
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
-    let staff = LocalResource::new(staff_options);
+    // Read in the browser into a signal: a LocalResource read inside the page's resolved
+    // Transition would put it back to its fallback while hydrating (docs/ARCHITECTURE.md).
+    let staff = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = staff_options().await {
+                staff.set(list);
+            }
+        });
+    });
 
     // Every change: sent with the shown version; the answer replaces what is shown.
     let apply = move |result: Result<TicketDetail, AppError>| {
@@ -270,10 +279,10 @@ fn TicketView(initial: TicketDetail) -> impl IntoView {
                         <select id="ticket-assignee" disabled=move || busy.get()
                             on:change=move |ev| change_assignee(event_target_value(&ev).parse().ok())>
                             <option value="" selected=move || detail.with(|d| d.ticket.assignee.is_none())>{t(k::TICKETS_NOBODY)}</option>
-                            {move || staff.get().and_then(|r| r.ok()).map(|list| list.into_iter().map(|s| {
+                            {move || staff.get().into_iter().map(|s| {
                                 let sid = s.id;
                                 view! { <option value=s.id.to_string() selected=move || detail.with(|d| d.ticket.assignee == Some(sid))>{s.name}</option> }
-                            }).collect_view())}
+                            }).collect_view()}
                         </select>
                         <Show when=move || me().is_some() && detail.with(|d| d.ticket.assignee) != me()>
                             <button type="button" class="button small" id="assign-me" on:click=move |_| change_assignee(me())>{t(k::TICKETS_ASSIGN_ME)}</button>
