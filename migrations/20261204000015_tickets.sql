@@ -31,8 +31,21 @@ create table tickets (
     -- nothing once resolved or closed.
     next_due            timestamptz generated always as (case when status in ('resolved', 'closed') then null
                             else least(case when first_response_at is null then first_response_due end, resolution_due) end) stored,
-    sla_warned_at       timestamptz,
-    sla_breached_at     timestamptz,
+    -- When 80 % of each target is used up (the warning), and when each warning and breach
+    -- was raised: once each, by `tickets::alerts`.
+    first_response_warn        timestamptz,
+    resolution_warn            timestamptz,
+    first_response_warned_at   timestamptz,
+    first_response_breached_at timestamptz,
+    resolution_warned_at       timestamptz,
+    resolution_breached_at     timestamptz,
+    -- The next alert still to raise (the job's work list).
+    next_alert          timestamptz generated always as (case when status in ('resolved', 'closed') then null
+                            else least(
+                                case when first_response_at is null and first_response_warned_at is null then first_response_warn end,
+                                case when first_response_at is null and first_response_breached_at is null then first_response_due end,
+                                case when resolution_warned_at is null then resolution_warn end,
+                                case when resolution_breached_at is null then resolution_due end) end) stored,
     resolved_at         timestamptz,
     closed_at           timestamptz,
     -- A duplicate merged into another ticket (it is closed then).
@@ -49,6 +62,7 @@ create index tickets_unassigned_idx on tickets (updated_at desc, id desc) where 
 create index tickets_customer_idx on tickets (customer_id, updated_at desc, id desc);
 -- "Breaching soon": the next due time of active tickets.
 create index tickets_due_idx on tickets (next_due, id) where next_due is not null and status not in ('resolved', 'closed');
+create index tickets_alert_idx on tickets (next_alert) where next_alert is not null;
 create index tickets_title_trgm_idx on tickets using gin (lower(title) gin_trgm_ops);
 
 -- Further addresses that receive a ticket's public replies (Cc).

@@ -97,6 +97,7 @@ async fn serve(config: Config) -> Result<(), String> {
         );
     }
     server::web::spawn_session_sweeper(db.pool.clone());
+    server::web::spawn_sla_alerts(db.pool.clone());
     let router = server::web::router(&config, db.pool.clone());
     let served = axum::serve(
         listener,

@@ -488,3 +488,70 @@ async fn role_matrix_for_every_ticket_function(pool: PgPool) {
         assert_eq!(status, StatusCode::UNAUTHORIZED, "anonymous {what}");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sla_alerts_are_raised_once_each_even_by_two_processes(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    let id = customer(&pool, "Alarm GmbH").await;
+    give_sla(&pool, id, true).await;
+    let quiet = open(&app, &admin, id, "Beantwortet").await;
+    let reply =
+        json!({ "idempotency_key": Uuid::new_v4(), "ticket": quiet["id"], "kind": "reply", "body": "Schon dran." });
+    app.json(&admin, "tickets/message", reply).await;
+    let loud = open(&app, &admin, id, "Unbeantwortet").await;
+    let created = at(&loud["created_at"]);
+    assert_eq!(loud["sla_alert"], Value::Null);
+
+    // six and a half hours later: both first-response alerts are due on the unanswered
+    // ticket (48 and 60 minutes), the resolution warning (384 of 480 minutes) on both
+    let later = created + Duration::minutes(390);
+    let (a, b) = tokio::join!(
+        app::tickets::alerts::raise_due(&pool, later),
+        app::tickets::alerts::raise_due(&pool, later)
+    );
+    let mut raised: Vec<(String, &str, &str)> = a
+        .unwrap()
+        .into_iter()
+        .chain(b.unwrap())
+        .map(|r| (r.ticket.to_string(), r.kind, r.target))
+        .collect();
+    raised.sort();
+    let (loud_id, quiet_id) = (loud["id"].as_str().unwrap(), quiet["id"].as_str().unwrap());
+    let mut expected = vec![
+        (loud_id.to_string(), "sla_breach", "first_response"),
+        (loud_id.to_string(), "sla_warning", "first_response"),
+        (loud_id.to_string(), "sla_warning", "resolution"),
+        (quiet_id.to_string(), "sla_warning", "resolution"),
+    ];
+    expected.sort();
+    assert_eq!(raised, expected, "each alert once, by one of the two");
+    assert!(
+        app::tickets::alerts::raise_due(&pool, later).await.unwrap().is_empty(),
+        "nothing twice"
+    );
+    let events: i64 = sqlx::query_scalar("select count(*) from ticket_events where kind like 'sla_%'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(events, 4);
+    let (_, d) = get(&app, &admin, &loud["id"]).await;
+    assert_eq!(d["ticket"]["sla_alert"], "breached");
+    let (_, d) = get(&app, &admin, &quiet["id"]).await;
+    assert_eq!(d["ticket"]["sla_alert"], "warning");
+    // the resolution breach comes when its time comes, and a resolved ticket raises nothing
+    let (_, d) = app
+        .json(
+            &admin,
+            "tickets/status",
+            json!({ "id": quiet["id"], "version": d["ticket"]["version"], "status": "resolved" }),
+        )
+        .await;
+    assert_eq!(d["ticket"]["status"], "resolved");
+    let raised = app::tickets::alerts::raise_due(&pool, created + Duration::minutes(481))
+        .await
+        .unwrap();
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    assert_eq!(raised[0].ticket.to_string(), loud_id);
+    assert_eq!((raised[0].kind, raised[0].target), ("sla_breach", "resolution"));
+}

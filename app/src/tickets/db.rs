@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use super::sla::{self, TicketSla};
 use super::{
-    MessageKind, PAGE_SIZE, Queue, TicketCursor, TicketDetail, TicketMessage, TicketPageRows, TicketQuery, TicketRow,
+    MessageKind, PAGE_SIZE, Queue, SlaAlert, TicketCursor, TicketDetail, TicketMessage, TicketPageRows, TicketQuery,
+    TicketRow,
 };
 use crate::auth::UserInfo;
 use crate::error::{AppError, FieldProblem};
@@ -35,6 +36,7 @@ struct Row {
     first_response_at: Option<DateTime<Utc>>,
     resolution_due: Option<DateTime<Utc>>,
     merged_into: Option<String>,
+    sla_alert: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -52,7 +54,11 @@ struct MessageRow {
 const SELECT: &str = "select tk.id, tk.number, tk.version, tk.customer_id, c.name as customer_name, tk.contact_id,
         p.first_name || ' ' || p.last_name as contact_name, tk.title, tk.priority, tk.category, tk.status,
         tk.source, tk.assignee_id, u.name as assignee_name, tk.next_due, tk.first_response_due,
-        tk.first_response_at, tk.resolution_due, m.number as merged_into, tk.created_at, tk.updated_at
+        tk.first_response_at, tk.resolution_due, m.number as merged_into,
+        case when tk.first_response_breached_at is not null or tk.resolution_breached_at is not null then 'breached'
+             when tk.first_response_warned_at is not null or tk.resolution_warned_at is not null then 'warning'
+        end as sla_alert,
+        tk.created_at, tk.updated_at
    from tickets tk join customers c on c.id = tk.customer_id
    left join contacts p on p.id = tk.contact_id
    left join users u on u.id = tk.assignee_id
@@ -84,6 +90,11 @@ impl From<Row> for TicketRow {
             first_response_at: r.first_response_at,
             resolution_due: r.resolution_due,
             merged_into: r.merged_into,
+            sla_alert: match r.sla_alert.as_deref() {
+                Some("breached") => Some(SlaAlert::Breached),
+                Some("warning") => Some(SlaAlert::Warning),
+                _ => None,
+            },
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -231,12 +242,13 @@ pub async fn create(
     let sla = sla::for_customer(&mut tx, customer, ticket.priority).await?;
     let now = Utc::now();
     let clock = domain::sla_clock::Clock::start(now);
-    let (first_due, resolution_due) = sla::due_times(sla.as_ref(), now, &clock);
+    let dues = sla::due_times(sla.as_ref(), now, &clock);
     let (id, number): (Uuid, String) = sqlx::query_as(
         "insert into tickets (number, customer_id, contact_id, title, priority, category, source, created_by,
-                              sla_id, first_response_due, resolution_due, clock_running_since, created_at, updated_at)
+                              sla_id, first_response_due, resolution_due, clock_running_since, created_at, updated_at,
+                              first_response_warn, resolution_warn)
          values ('T-' || extract(year from $11::timestamptz)::int || '-' || lpad(nextval('ticket_number_seq')::text, 6, '0'),
-                 $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11)
+                 $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12, $13)
          returning id, number",
     )
     .bind(customer)
@@ -247,9 +259,11 @@ pub async fn create(
     .bind(ticket.source.as_str())
     .bind(user)
     .bind(sla.as_ref().map(|s| s.sla))
-    .bind(first_due)
-    .bind(resolution_due)
+    .bind(dues.first_response)
+    .bind(dues.resolution)
     .bind(now)
+    .bind(dues.first_response_warn)
+    .bind(dues.resolution_warn)
     .fetch_one(&mut *tx)
     .await?;
     tracing::info!(%id, %number, "ticket created");
@@ -378,10 +392,12 @@ async fn write_clock(
         },
         (_, true) => clock.resume(at),
     };
-    let (first_due, resolution_due) = sla::due_times(ticket_sla.as_ref(), t.created_at, &clock);
+    let dues = sla::due_times(ticket_sla.as_ref(), t.created_at, &clock);
+    let active = status.is_active();
     sqlx::query(
         "update tickets set status = $2, priority = $3, clock_counted_secs = $4, clock_running_since = $5,
                 first_response_due = $6, resolution_due = $7, sla_id = $8,
+                first_response_warn = $10, resolution_warn = $11,
                 resolved_at = case when $2 = 'resolved' then $9 when $2 in ('new', 'open', 'waiting_on_customer', 'waiting_on_third_party') then null else resolved_at end,
                 closed_at = case when $2 = 'closed' then $9 else null end,
                 version = version + 1, updated_at = $9
@@ -392,10 +408,12 @@ async fn write_clock(
     .bind(priority.as_str())
     .bind(clock.counted.num_seconds())
     .bind(clock.running_since)
-    .bind(first_due)
-    .bind(if status.is_active() { resolution_due } else { None })
+    .bind(dues.first_response)
+    .bind(dues.resolution.filter(|_| active))
     .bind(ticket_sla.as_ref().map(|s| s.sla))
     .bind(at)
+    .bind(dues.first_response_warn)
+    .bind(dues.resolution_warn.filter(|_| active))
     .execute(&mut *conn)
     .await?;
     Ok(())

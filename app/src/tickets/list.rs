@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 
-use super::{Queue, TicketCursor, TicketPageRows, TicketQuery, TicketRow, list_tickets};
+use super::{Queue, SlaAlert, TicketCursor, TicketPageRows, TicketQuery, TicketRow, list_tickets};
 use crate::i18n::{Key, choice_key, k, t, use_locale};
 use crate::shell::format_instant;
 use crate::ui::{DataTable, EmptyState, ErrorNotice, Loading, Pager, Th};
@@ -181,15 +181,21 @@ pub fn status_badge(status: TicketStatus) -> impl IntoView {
     view! { <span class=class data-status=status.as_str()>{t(choice_key("ticket_status", status.as_str()))}</span> }
 }
 
-/// The next due time, marked when it has passed.
+/// The next due time, and the SLA alert raised so far.
 pub fn due_cell(row: &TicketRow, locale: domain::Locale) -> impl IntoView + use<> {
-    row.next_due.map(|due| {
+    let due = row.next_due.map(|due| {
         let overdue = due < Utc::now();
-        view! {
-            <time datetime=due.to_rfc3339() class:overdue=overdue>{format_instant(due, locale)}</time>
-            {overdue.then(|| view! { " " <span class="badge danger">{t(k::TICKETS_OVERDUE)}</span> })}
+        view! { <time datetime=due.to_rfc3339() class:overdue=overdue>{format_instant(due, locale)}</time> }
+    });
+    let alert = row.sla_alert.map(|a| match a {
+        SlaAlert::Breached => {
+            view! { " " <span class="badge danger" data-sla="breached">{t(k::TICKETS_BREACHED)}</span> }.into_any()
         }
-    })
+        SlaAlert::Warning => {
+            view! { " " <span class="badge warn" data-sla="warning">{t(k::TICKETS_WARNING)}</span> }.into_any()
+        }
+    });
+    view! { {due}{alert} }
 }
 
 #[component]

@@ -4,6 +4,8 @@
 //! sees and reaches only tickets of those customers, in every list and function.
 
 #[cfg(feature = "ssr")]
+pub mod alerts;
+#[cfg(feature = "ssr")]
 mod db;
 mod form;
 mod list;
@@ -53,8 +55,19 @@ pub struct TicketRow {
     pub first_response_at: Option<DateTime<Utc>>,
     pub resolution_due: Option<DateTime<Utc>>,
     pub merged_into: Option<String>,
+    /// The SLA alert raised for the ticket so far (`alerts`): a breach outranks a warning.
+    pub sla_alert: Option<SlaAlert>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlaAlert {
+    /// 80 % of a target used up.
+    Warning,
+    /// A target passed.
+    Breached,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -76,18 +76,29 @@ pub fn clock(counted_secs: i64, running_since: Option<DateTime<Utc>>) -> Clock {
     }
 }
 
-/// Due times: first response (until it happened) counted from creation, resolution from
-/// the clock.
-pub fn due_times(
-    sla: Option<&TicketSla>,
-    created_at: DateTime<Utc>,
-    clock: &Clock,
-) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+/// A ticket's due times, and the instants 80 % of each target is used up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Dues {
+    pub first_response: Option<DateTime<Utc>>,
+    pub first_response_warn: Option<DateTime<Utc>>,
+    pub resolution: Option<DateTime<Utc>>,
+    pub resolution_warn: Option<DateTime<Utc>>,
+}
+
+/// The share of a target after which the ticket is "breaching soon" and a warning is raised.
+const WARN_PERCENT: u32 = 80;
+
+/// Due times: first response counted from creation, resolution from the clock (none while
+/// it is paused).
+pub fn due_times(sla: Option<&TicketSla>, created_at: DateTime<Utc>, clock: &Clock) -> Dues {
     let Some((sla, target)) = sla.and_then(|s| s.target.map(|t| (s, t))) else {
-        return (None, None);
+        return Dues::default();
     };
-    (
-        sla.calendar.add(created_at, target.first_response_minutes),
-        clock.due(&sla.calendar, target.resolution_minutes),
-    )
+    let warn = |minutes: u32| minutes * WARN_PERCENT / 100;
+    Dues {
+        first_response: sla.calendar.add(created_at, target.first_response_minutes),
+        first_response_warn: sla.calendar.add(created_at, warn(target.first_response_minutes)),
+        resolution: clock.due(&sla.calendar, target.resolution_minutes),
+        resolution_warn: clock.due(&sla.calendar, warn(target.resolution_minutes)),
+    }
 }

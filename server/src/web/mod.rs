@@ -252,3 +252,19 @@ pub fn spawn_session_sweeper(pool: PgPool) {
         }
     });
 }
+
+/// Raises SLA warnings and breaches every 30 seconds (`app::tickets::alerts`; any number of
+/// processes may run it at once, each alert is raised once).
+pub fn spawn_sla_alerts(pool: PgPool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(30));
+        loop {
+            tick.tick().await;
+            match app::tickets::alerts::raise_due(&pool, chrono::Utc::now()).await {
+                Ok(raised) if !raised.is_empty() => tracing::info!(count = raised.len(), "SLA alerts raised"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "raising SLA alerts"),
+            }
+        }
+    });
+}
