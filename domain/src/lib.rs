@@ -58,9 +58,9 @@ pub use period::{BillingCycle, BillingTiming, DateRange, parse_date};
 pub use phone::Phone;
 pub use sales::{SalesItem, SalesItemDraft, SalesItemKind};
 pub use sla::{
-    AlertProfile, AlertProfileDraft, AlertThreshold, AlertThresholdDraft, BusinessHours, DaySpan, DaySpanDraft, Metric,
-    Operator, Priority, ResponseTarget, ResponseTargetDraft, Severity, Sla, SlaDraft, SlaTargets, SlaTargetsDraft,
-    TimeOfDay, TimeZoneName, Weekday,
+    AlertProfile, AlertProfileDraft, AlertThreshold, AlertThresholdDraft, BusinessHours, DaySpan, DaySpanDraft,
+    Holidays, Metric, NationalHolidays, Operator, Priority, ResponseTarget, ResponseTargetDraft, Severity, Sla,
+    SlaDraft, SlaTargets, SlaTargetsDraft, TimeOfDay, TimeZoneName, Weekday,
 };
 pub use text::{AddressLine, CustomerName, Label, Notes, PersonName};
 pub use ticket::{NewTicket, TicketDraft, TicketSource, TicketStatus};

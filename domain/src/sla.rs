@@ -134,6 +134,71 @@ pub struct Sla {
     pub name: Label,
     pub business_hours: BusinessHours,
     pub targets: SlaTargets,
+    pub holidays: Holidays,
+}
+
+/// Days the SLA's clocks stand still (ignored around the clock).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Holidays {
+    pub national: NationalHolidays,
+    /// Regional holidays and company days, sorted, each once.
+    pub regional: Vec<chrono::NaiveDate>,
+}
+
+/// Whose national holidays count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum NationalHolidays {
+    /// The country of the SLA's time zone (Germany for Europe/Berlin, Spain for
+    /// Europe/Madrid and the Canary Islands), none elsewhere.
+    #[default]
+    FromTimeZone,
+    Country(crate::sla_clock::HolidayCountry),
+    None,
+}
+
+impl NationalHolidays {
+    /// The choices as the form stores them.
+    pub const CHOICES: [&'static str; 4] = ["", "de", "es", "none"];
+
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        use crate::sla_clock::HolidayCountry;
+        match input.trim() {
+            "" => Ok(NationalHolidays::FromTimeZone),
+            "de" => Ok(NationalHolidays::Country(HolidayCountry::De)),
+            "es" => Ok(NationalHolidays::Country(HolidayCountry::Es)),
+            "none" => Ok(NationalHolidays::None),
+            _ => Err(FieldError::new(Code::ChoiceInvalid).with("allowed", "de, es, none")),
+        }
+    }
+}
+
+/// Most regional days one SLA lists (a few years of a region's holidays).
+const MAX_HOLIDAYS: usize = 200;
+
+/// Dates separated by commas, semicolons, spaces or lines, in any format `parse_date` reads.
+fn parse_holidays(e: &mut Errors, input: &str) -> Option<Vec<chrono::NaiveDate>> {
+    let mut days = Vec::new();
+    let mut ok = true;
+    for raw in input
+        .split([',', ';', '\n', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match crate::period::parse_date(raw) {
+            Ok(d) => days.push(d),
+            Err(err) => {
+                e.push(err.at("holidays").with("value", raw));
+                ok = false;
+            }
+        }
+    }
+    days.sort_unstable();
+    days.dedup();
+    if days.len() > MAX_HOLIDAYS {
+        e.push(FieldError::new(Code::TooMany).at("holidays").with("max", MAX_HOLIDAYS));
+        ok = false;
+    }
+    ok.then_some(days)
 }
 
 impl SlaTargets {
@@ -184,6 +249,11 @@ pub struct SlaDraft {
     pub around_the_clock: bool,
     pub business_hours: Vec<DaySpanDraft>,
     pub targets: SlaTargetsDraft,
+    /// Whose national holidays are off: `de`, `es`, `none`, or empty for the time zone's
+    /// country (what SLAs saved before this field get).
+    pub holiday_country: String,
+    /// Further days off (regional holidays, company days), separated by commas or lines.
+    pub holidays: String,
 }
 
 impl Default for SlaDraft {
@@ -201,6 +271,8 @@ impl Default for SlaDraft {
                 .map(day)
                 .to_vec(),
             targets: SlaTargetsDraft::default(),
+            holiday_country: String::new(),
+            holidays: String::new(),
         }
     }
 }
@@ -282,6 +354,8 @@ impl SlaDraft {
         if targets.is_some_and(|t| t == SlaTargets::default()) {
             e.push(FieldError::new(Code::Required).at("targets"));
         }
+        let national = e.check("holiday_country", NationalHolidays::parse(&self.holiday_country));
+        let regional = parse_holidays(&mut e, &self.holidays);
         let sla = Some(()).and_then(|()| {
             let business_hours = BusinessHours {
                 time_zone: time_zone?,
@@ -292,6 +366,10 @@ impl SlaDraft {
                 name: name?,
                 business_hours,
                 targets: targets?,
+                holidays: Holidays {
+                    national: national?,
+                    regional: regional?,
+                },
             })
         });
         e.finish(sla)
@@ -457,6 +535,36 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn holidays_national_and_regional() {
+        let mut d = SlaDraft {
+            name: "Bayern".into(),
+            ..Default::default()
+        };
+        d.targets.high = target("60", "480");
+        let sla = d.validate().unwrap();
+        assert_eq!(
+            sla.holidays,
+            Holidays::default(),
+            "an SLA saved before: the zone's country"
+        );
+        d.holiday_country = "es".into();
+        d.holidays = "06.01.2027, 2027-06-03\n2027-01-06".into();
+        let sla = d.validate().unwrap();
+        assert_eq!(
+            sla.holidays.national,
+            NationalHolidays::Country(crate::sla_clock::HolidayCountry::Es)
+        );
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2027, m, d).unwrap();
+        assert_eq!(sla.holidays.regional, [day(1, 6), day(6, 3)], "sorted, each once");
+        d.holiday_country = "fr".into();
+        d.holidays = "2027-01-06, Dreikönig".into();
+        assert_eq!(
+            codes(d.validate().unwrap_err()),
+            ["holiday_country:choice.invalid", "holidays:date.format"]
+        );
     }
 
     #[test]

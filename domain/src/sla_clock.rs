@@ -235,7 +235,8 @@ impl Clock {
 }
 
 /// Countries whose national public holidays are built in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum HolidayCountry {
     De,
     Es,

@@ -555,3 +555,41 @@ async fn sla_alerts_are_raised_once_each_even_by_two_processes(pool: PgPool) {
     assert_eq!(raised[0].ticket.to_string(), loud_id);
     assert_eq!((raised[0].kind, raised[0].target), ("sla_breach", "resolution"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_slas_regional_days_off_stop_its_clocks(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone(), &[]).await;
+    let admin = app.signed_in("admin@example.com", Role::Admin).await;
+    let id = customer(&pool, "Feiertag GmbH").await;
+    // every day of the next two weeks off: the first response falls after them
+    let today = Utc::now().with_timezone(&chrono_tz::Europe::Berlin).date_naive();
+    let days: Vec<String> = (0..15).map(|d| (today + Duration::days(d)).to_string()).collect();
+    let every_day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .map(|d| json!({ "weekday": d, "start": "00:00", "end": "24:00" }));
+    let definition = json!({
+        "name": "Regional", "time_zone": "Europe/Berlin", "around_the_clock": false,
+        "business_hours": every_day,
+        "targets": { "medium": { "first_response_minutes": "60", "resolution_minutes": "480" } },
+        "holiday_country": "none", "holidays": days.join(", "),
+    });
+    let sla: Uuid = sqlx::query_scalar("insert into slas (name, definition) values ('Regional', $1) returning id")
+        .bind(definition)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    sqlx::query("update customers set sla_id = $2 where id = $1")
+        .bind(id)
+        .bind(sla)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let t = open(&app, &admin, id, "Nach den Ferien").await;
+    let due = at(&t["first_response_due"]).with_timezone(&chrono_tz::Europe::Berlin);
+    let first_working_day = today + Duration::days(15);
+    assert_eq!(due.date_naive(), first_working_day, "{due}");
+    assert_eq!(
+        due.time(),
+        chrono::NaiveTime::from_hms_opt(1, 0, 0).unwrap(),
+        "an hour into it"
+    );
+}

@@ -151,9 +151,14 @@ fn Filters(query: Memo<TicketQuery>) -> impl IntoView {
 #[component]
 pub fn CustomerTickets(customer: Uuid) -> impl IntoView {
     let query = query_from_url(Some(customer));
-    // Loaded in the browser: the tab renders inside the customer page's resolved
-    // Transition, where a new server resource would break hydration.
-    let rows = LocalResource::new(move || list_tickets(query.get()));
+    // Loaded in the browser into a signal: the tab renders inside the customer page's
+    // resolved Transition, where a server resource breaks hydration and a LocalResource
+    // under Suspense stayed at "Loading…" on a direct load.
+    let rows = RwSignal::new(None::<Result<TicketPageRows, crate::error::AppError>>);
+    Effect::new(move |_| {
+        let q = query.get();
+        leptos::task::spawn_local(async move { rows.set(Some(list_tickets(q).await)) });
+    });
     let base = format!("/customers/{customer}/tickets");
     view! {
         <section class="card" aria-labelledby="tickets-tab-title">
@@ -162,11 +167,12 @@ pub fn CustomerTickets(customer: Uuid) -> impl IntoView {
                 <a class="button primary" id="new-ticket" rel="external"
                     href=format!("/tickets/new?customer={customer}")>{t(k::TICKETS_NEW)}</a>
             </header>
-            <Suspense fallback=|| view! { <Loading /> }>
-                {move || rows.get().map(|r| view! {
-                    <TicketsResult result=r query=query.get() base=base.clone() default_queue=Queue::All show_customer=false />
-                })}
-            </Suspense>
+            {move || match rows.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(r) => view! {
+                    <TicketsResult result=r query=query.get_untracked() base=base.clone() default_queue=Queue::All show_customer=false />
+                }.into_any(),
+            }}
         </section>
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, Duration, Utc};
 use chrono_tz::Tz;
 use domain::sla_clock::{Calendar, Clock, HolidayCountry, national_holidays};
-use domain::{Priority, ResponseTarget, SlaDraft};
+use domain::{Holidays, NationalHolidays, Priority, ResponseTarget, SlaDraft};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -48,24 +48,29 @@ pub async fn for_customer(
         .unwrap_or(chrono_tz::Europe::Berlin);
     Ok(Some(TicketSla {
         sla: id,
-        calendar: Calendar::new(zone, &sla.business_hours, holidays(zone)),
+        calendar: Calendar::new(zone, &sla.business_hours, days_off(zone, &sla.holidays)),
         target: sla.targets.for_priority(priority),
     }))
 }
 
-/// The national holidays of the zone's country, for last year to three years ahead (the
-/// longest target is a year). Regional holidays per SLA are not kept yet.
-fn holidays(zone: Tz) -> Vec<chrono::NaiveDate> {
+/// The SLA's regional days off and its country's national holidays, for last year to
+/// three years ahead (the longest target is a year).
+fn days_off(zone: Tz, holidays: &Holidays) -> Vec<chrono::NaiveDate> {
     use chrono_tz::{Africa, Atlantic, Europe};
-    let country = match zone {
-        Europe::Berlin | Europe::Busingen => HolidayCountry::De,
-        Europe::Madrid | Atlantic::Canary | Africa::Ceuta => HolidayCountry::Es,
-        _ => return Vec::new(),
+    let country = match holidays.national {
+        NationalHolidays::Country(c) => Some(c),
+        NationalHolidays::None => None,
+        NationalHolidays::FromTimeZone => match zone {
+            Europe::Berlin | Europe::Busingen => Some(HolidayCountry::De),
+            Europe::Madrid | Atlantic::Canary | Africa::Ceuta => Some(HolidayCountry::Es),
+            _ => None,
+        },
     };
     let year = Utc::now().year();
-    (year - 1..=year + 3)
-        .flat_map(|y| national_holidays(country, y))
-        .collect()
+    let national = country
+        .into_iter()
+        .flat_map(|c| (year - 1..=year + 3).flat_map(move |y| national_holidays(c, y)));
+    holidays.regional.iter().copied().chain(national).collect()
 }
 
 /// The stored clock of a ticket.

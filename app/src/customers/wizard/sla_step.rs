@@ -193,6 +193,16 @@ fn SharedPicker(path: &'static str, label: Key, lens: Lens, choices: Vec<super::
     .into_any()
 }
 
+/// The label of a national-holidays choice (`""` is the time zone's country).
+fn holiday_key(choice: &str) -> crate::i18n::Key {
+    match choice {
+        "de" => k::SLA_HOLIDAY_DE,
+        "es" => k::SLA_HOLIDAY_ES,
+        "none" => k::SLA_HOLIDAY_NONE,
+        _ => k::SLA_HOLIDAY_ZONE,
+    }
+}
+
 #[component]
 pub fn CustomSla() -> impl IntoView {
     let state = expect_context::<RwSignal<Wizard>>();
@@ -268,6 +278,11 @@ pub fn CustomSla() -> impl IntoView {
                 })>{t(k::SLA_ADD_SPAN)}</button>
             </fieldset>
         </Show>
+        <div class="grid-form">
+            <Choice path="sla.holiday_country" label=k::SLA_HOLIDAY_COUNTRY lens=s(|s| &s.holiday_country, |s| &mut s.holiday_country)
+                options=domain::NationalHolidays::CHOICES.iter().map(|c| (*c, holiday_key(c))).collect() />
+            <Field path="sla.holidays" label=k::SLA_HOLIDAYS hint=k::SLA_HOLIDAYS_HINT lens=s(|s| &s.holidays, |s| &mut s.holidays) />
+        </div>
         <table class="data targets">
             <caption>{t(k::SLA_TARGETS)}</caption>
             <thead>
