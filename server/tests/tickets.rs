@@ -93,6 +93,13 @@ async fn a_ticket_is_numbered_once_and_its_conversation_grows(pool: PgPool) {
     assert_eq!(again["id"], first["id"], "a retried submission opens no second ticket");
     let second = open(&app, &tech, id, "Zweites").await;
     assert_ne!(second["number"], first["number"]);
+    // past the millionth ticket the number grows a digit instead of being cut
+    sqlx::query("select setval('ticket_number_seq', 999999)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let big = open(&app, &tech, id, "Millionstes").await;
+    assert_eq!(big["number"], format!("T-{year}-1000000"));
 
     // a contact of another customer is refused, with nothing written
     let other = customer(&pool, "Andere AG").await;
@@ -119,7 +126,7 @@ async fn a_ticket_is_numbered_once_and_its_conversation_grows(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(tickets, 2);
+    assert_eq!(tickets, 3);
 
     // the description opens the conversation in the contact's name; a note stays internal
     // and a public reply answers the ticket (first response) and opens it

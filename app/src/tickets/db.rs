@@ -247,7 +247,10 @@ pub async fn create(
         "insert into tickets (number, customer_id, contact_id, title, priority, category, source, created_by,
                               sla_id, first_response_due, resolution_due, clock_running_since, created_at, updated_at,
                               first_response_warn, resolution_warn)
-         values ('T-' || extract(year from $11::timestamptz)::int || '-' || lpad(nextval('ticket_number_seq')::text, 6, '0'),
+         values ((select 'T-' || extract(year from $11::timestamptz)::int || '-'
+                         -- at least six digits; lpad alone would cut the millionth ticket's
+                         || lpad(n::text, greatest(6, length(n::text)), '0')
+                    from nextval('ticket_number_seq') n),
                  $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12, $13)
          returning id, number",
     )
