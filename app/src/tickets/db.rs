@@ -525,24 +525,19 @@ pub async fn add_message(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    if kind == MessageKind::Reply {
-        // The first public answer meets the first-response target; answering a new
-        // ticket means someone works on it.
-        sqlx::query(
-            "update tickets set first_response_at = coalesce(first_response_at, $2),
-                    status = case when status = 'new' then 'open' else status end
-              where id = $1",
-        )
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
-    sqlx::query("update tickets set version = version + 1, updated_at = $2 where id = $1")
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    // A public answer: the first meets the first-response target, and answering a new
+    // ticket means someone works on it.
+    sqlx::query(
+        "update tickets set version = version + 1, updated_at = $2,
+                first_response_at = case when $3 then coalesce(first_response_at, $2) else first_response_at end,
+                status = case when $3 and status = 'new' then 'open' else status end
+          where id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(kind == MessageKind::Reply)
+    .execute(&mut *tx)
+    .await?;
     idempotency::finish(&mut tx, key, &true).await?;
     tx.commit().await?;
     Ok(())
