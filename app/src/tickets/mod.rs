@@ -199,9 +199,11 @@ pub async fn add_message(
     kind: MessageKind,
     body: String,
 ) -> Result<TicketDetail, AppError> {
-    change(ticket, move |pool, user| async move {
-        let body = domain::ticket::parse_body(&body).map_err(|e| AppError::from(vec![e.at("body")]))?;
-        db::add_message(&pool, user, idempotency_key, ticket, kind, &body).await
+    crate::server::gate(Permission::WorkTickets, |ctx| {
+        change(ctx, ticket, move |pool, user| async move {
+            let body = domain::ticket::parse_body(&body).map_err(|e| AppError::from(vec![e.at("body")]))?;
+            db::add_message(&pool, user, idempotency_key, ticket, kind, &body).await
+        })
     })
     .await
 }
@@ -210,8 +212,8 @@ pub async fn add_message(
 /// resolution clock pauses while waiting on the customer and stops once resolved.
 #[server(prefix = "/api", endpoint = "tickets/status", input = Json)]
 pub async fn set_ticket_status(id: Uuid, version: i32, status: TicketStatus) -> Result<TicketDetail, AppError> {
-    change(id, move |pool, user| async move {
-        db::set_status(&pool, user, id, version, status).await
+    crate::server::gate(Permission::WorkTickets, |ctx| {
+        change(ctx, id, move |pool, user| async move { db::set_status(&pool, user, id, version, status).await })
     })
     .await
 }
@@ -219,8 +221,8 @@ pub async fn set_ticket_status(id: Uuid, version: i32, status: TicketStatus) -> 
 /// Assigns the ticket loaded at `version` to an active staff member, or to nobody.
 #[server(prefix = "/api", endpoint = "tickets/assign", input = Json)]
 pub async fn assign_ticket(id: Uuid, version: i32, assignee: Option<Uuid>) -> Result<TicketDetail, AppError> {
-    change(id, move |pool, user| async move {
-        db::assign(&pool, user, id, version, assignee).await
+    crate::server::gate(Permission::WorkTickets, |ctx| {
+        change(ctx, id, move |pool, user| async move { db::assign(&pool, user, id, version, assignee).await })
     })
     .await
 }
@@ -228,26 +230,27 @@ pub async fn assign_ticket(id: Uuid, version: i32, assignee: Option<Uuid>) -> Re
 /// Changes the priority of the ticket loaded at `version`; its due times are computed again.
 #[server(prefix = "/api", endpoint = "tickets/priority", input = Json)]
 pub async fn set_ticket_priority(id: Uuid, version: i32, priority: Priority) -> Result<TicketDetail, AppError> {
-    change(id, move |pool, user| async move {
-        db::set_priority(&pool, user, id, version, priority).await
+    crate::server::gate(Permission::WorkTickets, |ctx| {
+        change(ctx, id, move |pool, user| async move { db::set_priority(&pool, user, id, version, priority).await })
     })
     .await
 }
 
-/// What every change of a ticket does around its write: the gate, the ticket's scope (a
-/// restricted staff member reaches only their accounts' tickets), then the ticket as it
-/// now is.
+/// What every change of a ticket does around its write, once past the gate: the
+/// ticket's scope (a restricted staff member reaches only their accounts' tickets), the
+/// write, then the ticket as it now is.
 #[cfg(feature = "ssr")]
-async fn change<Fut>(id: Uuid, write: impl FnOnce(sqlx::PgPool, Uuid) -> Fut) -> Result<TicketDetail, AppError>
+async fn change<Fut>(
+    ctx: crate::server::Ctx,
+    id: Uuid,
+    write: impl FnOnce(sqlx::PgPool, Uuid) -> Fut,
+) -> Result<TicketDetail, AppError>
 where
     Fut: std::future::Future<Output = Result<(), AppError>>,
 {
-    crate::server::gate(Permission::WorkTickets, |ctx| async move {
-        db::scope(&ctx, id).await?;
-        write(ctx.pool.clone(), ctx.user.id).await?;
-        db::detail(&ctx.pool, id).await
-    })
-    .await
+    db::scope(&ctx, id).await?;
+    write(ctx.pool.clone(), ctx.user.id).await?;
+    db::detail(&ctx.pool, id).await
 }
 
 /// Merges the duplicate ticket loaded at `version` into the ticket numbered `into` (same
