@@ -95,6 +95,9 @@ codes! {
     UsageNeedsService => "contract_part.usage_needs_service",
     ContractChanged => "contract.changed",
     ContractBilledFixed => "contract.billed_fixed",
+    DurationFormat => "duration.format",
+    TimeEntryEmpty => "time_entry.empty",
+    TimeEntryTooLong => "time_entry.too_long",
 }
 
 impl fmt::Display for Code {

@@ -27,6 +27,7 @@ pub mod sla;
 pub mod sla_clock;
 pub mod text;
 pub mod ticket;
+pub mod time_entry;
 pub mod usage;
 mod value;
 pub mod vat;
@@ -64,5 +65,6 @@ pub use sla::{
 };
 pub use text::{AddressLine, CustomerName, Label, Notes, PersonName};
 pub use ticket::{NewTicket, TicketDraft, TicketSource, TicketStatus};
+pub use time_entry::{TimeCoverage, TimeEntry, TimeEntryDraft, TimeEntryStatus, WorkType};
 pub use usage::{CustomerRef, CustomerRefDraft, SourceLabel, UsageQuantity, UsageReading, UsageReadingDraft};
 pub use vat::{TaxIdKind, VatId};
