@@ -17,6 +17,7 @@ pub mod sales;
 pub mod settings;
 pub mod shell;
 pub mod tickets;
+pub mod time;
 pub mod tokens;
 pub mod ui;
 pub mod usage;
@@ -132,6 +133,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tickets") view={Lazy::<routes::TicketsRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/tickets/new") view={Lazy::<routes::NewTicketRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/tickets/:id") view={Lazy::<routes::TicketRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/time") view={Lazy::<routes::TimeRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/users") view={Lazy::<routes::UsersRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/slas") view={Lazy::<routes::SlasRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/alert-profiles") view={Lazy::<routes::AlertProfilesRoute>::new()} ssr=ASYNC />

@@ -262,3 +262,17 @@ impl LazyRoute for TicketRoute {
         view! { <crate::tickets::TicketPage /> }.into_any()
     }
 }
+
+/// `/time`: one's own time by week, and the approval of everyone's.
+pub struct TimeRoute;
+
+#[lazy_route]
+impl LazyRoute for TimeRoute {
+    fn data() -> Self {
+        TimeRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::time::TimePage /> }.into_any()
+    }
+}

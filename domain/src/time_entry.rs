@@ -76,11 +76,19 @@ pub fn parse_duration(input: &str) -> Result<u32, FieldError> {
         let m = hours * Decimal::from(60);
         if m.fract() != Decimal::ZERO || m > Decimal::from(MAX_MINUTES) {
             // 1.33 h is no whole number of minutes: ask for h:mm instead of guessing.
-            return Err(if m.fract() != Decimal::ZERO { format() } else { too_long() });
+            return Err(if m.fract() != Decimal::ZERO {
+                format()
+            } else {
+                too_long()
+            });
         }
         m.trunc().try_into().map_err(|_| format())?
     } else {
-        let m = s.strip_suffix("min").or_else(|| s.strip_suffix('m')).unwrap_or(&s).trim();
+        let m = s
+            .strip_suffix("min")
+            .or_else(|| s.strip_suffix('m'))
+            .unwrap_or(&s)
+            .trim();
         if !digits(m) {
             return Err(format());
         }
@@ -190,12 +198,18 @@ impl TimeEntry {
         let end = self.start.map(|s| {
             let m = u32::from(s.minutes()) + self.minutes;
             // An entry logged by duration may run past midnight: show no end then.
-            if m <= MAX_MINUTES { format_minutes(m) } else { String::new() }
+            if m <= MAX_MINUTES {
+                format_minutes(m)
+            } else {
+                String::new()
+            }
         });
         TimeEntryDraft {
             work_date: self.work_date.to_string(),
             start: self.start.map(|s| s.to_string()).unwrap_or_default(),
-            end: end.map(|e| if e.len() == 4 { format!("0{e}") } else { e }).unwrap_or_default(),
+            end: end
+                .map(|e| if e.len() == 4 { format!("0{e}") } else { e })
+                .unwrap_or_default(),
             duration: format_minutes(self.minutes),
             work_type: self.work_type.as_str().into(),
             after_hours: self.after_hours,
@@ -230,7 +244,11 @@ choice!(
 pub fn time_terms(terms: &ContractTerms, after_hours: bool) -> Option<(TimeCoverage, Decimal)> {
     Some(match terms {
         ContractTerms::Hourly { rate, after_hours_rate } => {
-            let rate = if after_hours { after_hours_rate.unwrap_or(*rate) } else { *rate };
+            let rate = if after_hours {
+                after_hours_rate.unwrap_or(*rate)
+            } else {
+                *rate
+            };
             (TimeCoverage::Billed, rate.amount())
         }
         ContractTerms::ProjectHourly { rate, .. } => (TimeCoverage::Billed, rate.amount()),
@@ -314,23 +332,45 @@ mod tests {
 
     #[test]
     fn bad_entries_name_their_field() {
-        assert_eq!(codes(draft("10:00", "09:00", "").validate()), vec![("end".into(), Code::TimeSpanOrder)]);
-        assert_eq!(codes(draft("10:00", "10:00", "").validate()), vec![("end".into(), Code::TimeSpanOrder)]);
-        assert_eq!(codes(draft("", "10:00", "").validate()), vec![("start".into(), Code::Required)]);
-        assert_eq!(codes(draft("", "", "").validate()), vec![("duration".into(), Code::Required)]);
-        assert_eq!(codes(draft("9", "", "1h").validate()), vec![("start".into(), Code::TimeFormat)]);
+        assert_eq!(
+            codes(draft("10:00", "09:00", "").validate()),
+            vec![("end".into(), Code::TimeSpanOrder)]
+        );
+        assert_eq!(
+            codes(draft("10:00", "10:00", "").validate()),
+            vec![("end".into(), Code::TimeSpanOrder)]
+        );
+        assert_eq!(
+            codes(draft("", "10:00", "").validate()),
+            vec![("start".into(), Code::Required)]
+        );
+        assert_eq!(
+            codes(draft("", "", "").validate()),
+            vec![("duration".into(), Code::Required)]
+        );
+        assert_eq!(
+            codes(draft("9", "", "1h").validate()),
+            vec![("start".into(), Code::TimeFormat)]
+        );
         let mut d = draft("", "", "1h");
         d.work_date = "gestern".into();
         d.work_type = "overtime".into();
         assert_eq!(
             codes(d.validate()),
-            vec![("work_date".into(), Code::DateFormat), ("work_type".into(), Code::ChoiceInvalid)]
+            vec![
+                ("work_date".into(), Code::DateFormat),
+                ("work_type".into(), Code::ChoiceInvalid)
+            ]
         );
     }
 
     #[test]
     fn an_entry_shows_again_as_it_was_typed() {
-        for d in [draft("09:15", "10:05", ""), draft("", "", "1:30"), draft("22:00", "", "3:00")] {
+        for d in [
+            draft("09:15", "10:05", ""),
+            draft("", "", "1:30"),
+            draft("22:00", "", "3:00"),
+        ] {
             let e = d.validate().unwrap();
             assert_eq!(e.to_draft().validate().unwrap(), e, "{d:?}");
         }
@@ -358,20 +398,32 @@ mod tests {
             rate: price("95 EUR"),
             after_hours_rate: Some(price("140 EUR")),
         };
-        assert_eq!(time_terms(&hourly, false), Some((TimeCoverage::Billed, Decimal::from(95))));
-        assert_eq!(time_terms(&hourly, true), Some((TimeCoverage::Billed, Decimal::from(140))));
+        assert_eq!(
+            time_terms(&hourly, false),
+            Some((TimeCoverage::Billed, Decimal::from(95)))
+        );
+        assert_eq!(
+            time_terms(&hourly, true),
+            Some((TimeCoverage::Billed, Decimal::from(140)))
+        );
         let block = T::BlockHours {
             hours_per_period: crate::money::Quantity::parse("10").unwrap(),
             rate: price("90 EUR"),
             overage_rate: None,
             rollover: false,
         };
-        assert_eq!(time_terms(&block, false), Some((TimeCoverage::Block, Decimal::from(90))));
+        assert_eq!(
+            time_terms(&block, false),
+            Some((TimeCoverage::Block, Decimal::from(90)))
+        );
         let retainer = T::Retainer {
             quantity: crate::money::Quantity::parse("1").unwrap(),
             rate: price("500 EUR"),
         };
-        assert_eq!(time_terms(&retainer, false), Some((TimeCoverage::Covered, Decimal::ZERO)));
+        assert_eq!(
+            time_terms(&retainer, false),
+            Some((TimeCoverage::Covered, Decimal::ZERO))
+        );
         let backup = T::OnlineBackup {
             unit: crate::contract::BackupUnit::PerGb,
             price: price("0.05 EUR"),

@@ -213,7 +213,9 @@ pub async fn add_message(
 #[server(prefix = "/api", endpoint = "tickets/status", input = Json)]
 pub async fn set_ticket_status(id: Uuid, version: i32, status: TicketStatus) -> Result<TicketDetail, AppError> {
     crate::server::gate(Permission::WorkTickets, |ctx| {
-        change(ctx, id, move |pool, user| async move { db::set_status(&pool, user, id, version, status).await })
+        change(ctx, id, move |pool, user| async move {
+            db::set_status(&pool, user, id, version, status).await
+        })
     })
     .await
 }
@@ -222,7 +224,9 @@ pub async fn set_ticket_status(id: Uuid, version: i32, status: TicketStatus) -> 
 #[server(prefix = "/api", endpoint = "tickets/assign", input = Json)]
 pub async fn assign_ticket(id: Uuid, version: i32, assignee: Option<Uuid>) -> Result<TicketDetail, AppError> {
     crate::server::gate(Permission::WorkTickets, |ctx| {
-        change(ctx, id, move |pool, user| async move { db::assign(&pool, user, id, version, assignee).await })
+        change(ctx, id, move |pool, user| async move {
+            db::assign(&pool, user, id, version, assignee).await
+        })
     })
     .await
 }
@@ -231,7 +235,9 @@ pub async fn assign_ticket(id: Uuid, version: i32, assignee: Option<Uuid>) -> Re
 #[server(prefix = "/api", endpoint = "tickets/priority", input = Json)]
 pub async fn set_ticket_priority(id: Uuid, version: i32, priority: Priority) -> Result<TicketDetail, AppError> {
     crate::server::gate(Permission::WorkTickets, |ctx| {
-        change(ctx, id, move |pool, user| async move { db::set_priority(&pool, user, id, version, priority).await })
+        change(ctx, id, move |pool, user| async move {
+            db::set_priority(&pool, user, id, version, priority).await
+        })
     })
     .await
 }

@@ -328,6 +328,7 @@ fn TicketView(initial: TicketDetail) -> impl IntoView {
                 </dl>
             </aside>
         </div>
+        <crate::time::TicketTime ticket=id customer=detail.with_untracked(|d| d.ticket.customer) />
         <Dialog id="merge-dialog" title=Signal::derive(move || t(k::TICKETS_MERGE).to_string())
             open=merging on_close=Callback::new(move |_| merging.set(false))>
             <p>{t(k::TICKETS_MERGE_TEXT)}</p>
