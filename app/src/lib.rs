@@ -12,6 +12,7 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod imports;
+pub mod mail;
 pub mod routes;
 pub mod sales;
 pub mod settings;
@@ -132,6 +133,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sales/items/:id") view={Lazy::<routes::SalesItemRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/tickets") view={Lazy::<routes::TicketsRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/tickets/new") view={Lazy::<routes::NewTicketRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/tickets/review") view={Lazy::<routes::ReviewRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/tickets/:id") view={Lazy::<routes::TicketRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/time") view={Lazy::<routes::TimeRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/users") view={Lazy::<routes::UsersRoute>::new()} ssr=ASYNC />

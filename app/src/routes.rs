@@ -263,6 +263,20 @@ impl LazyRoute for TicketRoute {
     }
 }
 
+/// `/tickets/review`: e-mails waiting for staff to place them.
+pub struct ReviewRoute;
+
+#[lazy_route]
+impl LazyRoute for ReviewRoute {
+    fn data() -> Self {
+        ReviewRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::mail::ReviewPage /> }.into_any()
+    }
+}
+
 /// `/time`: one's own time by week, and the approval of everyone's.
 pub struct TimeRoute;
 

@@ -15,6 +15,7 @@ pub mod error;
 pub mod format;
 pub mod locale;
 pub mod mail_route;
+pub mod mail_text;
 pub mod money;
 pub mod number;
 pub mod onboarding;

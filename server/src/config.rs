@@ -38,6 +38,10 @@ pub struct Config {
     /// `ONBOARD_SESSION_CACHE` (default on): keep sessions and users in the process while
     /// the database reports no change to them (`web::principals`).
     pub session_cache: bool,
+    /// `ONBOARD_MAIL_DOMAIN`: the domain of the Message-IDs Onboard's mail carries, by
+    /// which replies find their ticket (default: the public URL's host, else
+    /// `onboard.localhost`). Keep it stable: changing it orphans the threads of mail sent.
+    pub mail_domain: String,
     pub security: SecuritySettings,
 }
 
@@ -60,6 +64,16 @@ impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let public_url = get("ONBOARD_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
         let https = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+        let mail_domain = get("ONBOARD_MAIL_DOMAIN")
+            .map(|d| d.trim().to_ascii_lowercase())
+            .filter(|d| !d.is_empty())
+            .or_else(|| {
+                public_url.as_deref().and_then(|u| {
+                    let host = u.split("://").nth(1)?.split(['/', ':']).next()?;
+                    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+                })
+            })
+            .unwrap_or_else(|| "onboard.localhost".into());
         let defaults = SecuritySettings::default();
         let security = SecuritySettings {
             account_max_failures: parse(&get, "ONBOARD_LOGIN_MAX_FAILURES", defaults.account_max_failures)?,
@@ -84,6 +98,7 @@ impl Config {
             public_url,
             session_idle: Duration::from_secs(60 * parse::<u64>(&get, "ONBOARD_SESSION_IDLE_MINUTES", 480)?),
             session_cache: parse(&get, "ONBOARD_SESSION_CACHE", true)?,
+            mail_domain,
             security,
         })
     }

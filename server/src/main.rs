@@ -47,6 +47,10 @@ enum Command {
         kind: String,
         file: Option<std::path::PathBuf>,
     },
+    /// Take one e-mail (RFC 5322) from standard input into the service desk, as a Postfix
+    /// pipe or fetchmail's MDA would deliver it; prints what became of it as JSON. Exits
+    /// with 75 (EX_TEMPFAIL) when it could not be stored, so the MTA delivers again.
+    MailIngest,
 }
 
 #[tokio::main]
@@ -65,12 +69,24 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::MailIngest = command {
+        return match mail_ingest(config).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                // EX_TEMPFAIL: the mail system keeps the message and tries again.
+                ExitCode::from(75)
+            }
+        };
+    }
+    let result = match command {
         Command::Serve => serve(config).await,
         Command::CreateAdmin { email, name } => create_admin(config, &email, &name).await,
         Command::Migrate => Database::open(&config).await.map_err(|e| e.to_string()).map(|_| ()),
         Command::Import { kind, file, dry_run } => import(config, &kind, &file, dry_run).await,
         Command::Export { kind, file } => export(config, &kind, file.as_deref()).await,
+        Command::MailIngest => unreachable!("handled above"),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -187,6 +203,25 @@ async fn export(config: Config, kind: &str, file: Option<&std::path::Path>) -> R
     let result = server::transfer::export_to(&db.pool, kind, &mut *out).await;
     db.close().await;
     result
+}
+
+async fn mail_ingest(config: Config) -> Result<(), String> {
+    use std::io::Read;
+    let mut raw = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("cannot read the message: {e}"))?;
+    if raw.is_empty() {
+        return Err("no message on standard input".into());
+    }
+    let db = Database::open(&config).await.map_err(|e| e.to_string())?;
+    let result =
+        app::mail::intake::ingest(&db.pool, &config.mail_domain, &raw, app::mail::intake::Transport::Pipe).await;
+    db.close().await;
+    let intake = result.map_err(|e| describe(&e))?;
+    println!("{}", serde_json::to_string(&intake).map_err(|e| e.to_string())?);
+    Ok(())
 }
 
 /// An error for the terminal, in English (the CLI's language).

@@ -25,6 +25,8 @@ pub struct AppState {
     pub security: Arc<SecuritySettings>,
     /// Counts shown on many pages, cached per process (the Sales & billing banner).
     pub counts: Arc<crate::contracts::uncovered::CountCache>,
+    /// The domain of our Message-IDs (`ONBOARD_MAIL_DOMAIN`).
+    pub mail_domain: Arc<str>,
 }
 
 /// Sign-in throttling and proxy trust, from the environment (see server/src/config.rs).

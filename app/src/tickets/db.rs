@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use super::sla::{self, TicketSla};
 use super::{
-    MessageKind, PAGE_SIZE, Queue, SlaAlert, TicketCursor, TicketDetail, TicketMessage, TicketPageRows, TicketQuery,
-    TicketRow,
+    AttachmentRef, MessageKind, PAGE_SIZE, Queue, SlaAlert, TicketCursor, TicketDetail, TicketMessage, TicketPageRows,
+    TicketQuery, TicketRow,
 };
 use crate::auth::UserInfo;
 use crate::error::{AppError, FieldProblem};
@@ -47,8 +47,10 @@ struct MessageRow {
     kind: String,
     staff: Option<String>,
     contact: Option<String>,
+    sender: Option<String>,
     body: String,
     created_at: DateTime<Utc>,
+    dropped_attachments: Vec<String>,
 }
 
 const SELECT: &str = "select tk.id, tk.number, tk.version, tk.customer_id, c.name as customer_name, tk.contact_id,
@@ -184,11 +186,21 @@ pub async fn detail(pool: &PgPool, id: Uuid) -> Result<TicketDetail, AppError> {
             .fetch_all(pool)
             .await?;
     let messages: Vec<MessageRow> = sqlx::query_as(
-        "select g.id, g.kind, u.name as staff, p.first_name || ' ' || p.last_name as contact, g.body, g.created_at
+        "select g.id, g.kind, u.name as staff, p.first_name || ' ' || p.last_name as contact, i.from_address as sender,
+                g.body, g.created_at, g.dropped_attachments
            from ticket_messages g
            left join users u on u.id = g.author_user_id
            left join contacts p on p.id = g.author_contact_id
+           left join inbound_messages i on i.id = g.inbound_id
           where g.ticket_id = $1 order by g.created_at, g.id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    let files: Vec<(Uuid, i32, String, String, i64)> = sqlx::query_as(
+        "select a.message_id, a.position, a.file_name, a.content_type, a.size
+           from ticket_attachments a join ticket_messages g on g.id = a.message_id
+          where g.ticket_id = $1 order by a.message_id, a.position",
     )
     .bind(id)
     .fetch_all(pool)
@@ -205,10 +217,22 @@ pub async fn detail(pool: &PgPool, id: Uuid) -> Result<TicketDetail, AppError> {
                 } else {
                     MessageKind::Reply
                 },
-                from_contact: m.staff.is_none() && m.contact.is_some(),
-                author: m.staff.or(m.contact).unwrap_or_default(),
+                from_contact: m.staff.is_none() && (m.contact.is_some() || m.sender.is_some()),
+                by_email: m.sender.is_some(),
+                author: m.staff.or(m.contact).or(m.sender).unwrap_or_default(),
                 body: m.body,
                 created_at: m.created_at,
+                attachments: files
+                    .iter()
+                    .filter(|f| f.0 == m.id)
+                    .map(|f| AttachmentRef {
+                        position: f.1,
+                        file_name: f.2.clone(),
+                        content_type: f.3.clone(),
+                        size: f.4,
+                    })
+                    .collect(),
+                dropped_attachments: m.dropped_attachments,
             })
             .collect(),
     })
@@ -239,7 +263,26 @@ pub async fn create(
         None => None,
         Some(raw) => Some(contact_of(&mut tx, customer, raw).await?),
     };
-    let sla = sla::for_customer(&mut tx, customer, ticket.priority).await?;
+    let id = insert_ticket(&mut tx, Some(user), customer, contact, ticket).await?;
+    let row = get_in(&mut tx, id).await?;
+    idempotency::finish(&mut tx, key, &row).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Opens a ticket inside the caller's transaction: its number, the due times from the
+/// customer's SLA, watchers, the description as the conversation's first message (in the
+/// contact's name when there is one, else `created_by`'s) and the "created" event.
+/// Staff (`create`) and the mail intake (`created_by: None`) share it.
+pub(crate) async fn insert_ticket(
+    conn: &mut PgConnection,
+    created_by: Option<Uuid>,
+    customer: Uuid,
+    contact: Option<Uuid>,
+    ticket: &NewTicket,
+) -> Result<Uuid, AppError> {
+    let user = created_by;
+    let sla = sla::for_customer(&mut *conn, customer, ticket.priority).await?;
     let now = Utc::now();
     let clock = domain::sla_clock::Clock::start(now);
     let dues = sla::due_times(sla.as_ref(), now, &clock);
@@ -267,14 +310,14 @@ pub async fn create(
     .bind(now)
     .bind(dues.first_response_warn)
     .bind(dues.resolution_warn)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     tracing::info!(%id, %number, "ticket created");
     for watcher in &ticket.watchers {
         sqlx::query("insert into ticket_watchers (ticket_id, email) values ($1, $2) on conflict do nothing")
             .bind(id)
             .bind(watcher.as_str())
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
     }
     if let Some(description) = &ticket.description {
@@ -289,14 +332,11 @@ pub async fn create(
         .bind(contact)
         .bind(description)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     }
-    event(&mut tx, id, user, "created", serde_json::json!({ "number": number })).await?;
-    let row = get_in(&mut tx, id).await?;
-    idempotency::finish(&mut tx, key, &row).await?;
-    tx.commit().await?;
-    Ok(row)
+    event(&mut *conn, id, user, "created", serde_json::json!({ "number": number })).await?;
+    Ok(id)
 }
 
 /// The contact `raw` (an id) if it is one of the customer's active contacts.
@@ -320,16 +360,16 @@ async fn get_in(conn: &mut PgConnection, id: Uuid) -> Result<TicketRow, AppError
     Ok(row.into())
 }
 
-async fn event(
+pub(crate) async fn event(
     conn: &mut PgConnection,
     ticket: Uuid,
-    user: Uuid,
+    user: impl Into<Option<Uuid>>,
     kind: &str,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
     sqlx::query("insert into ticket_events (ticket_id, user_id, kind, detail) values ($1, $2, $3, $4)")
         .bind(ticket)
-        .bind(user)
+        .bind(user.into())
         .bind(kind)
         .bind(detail)
         .execute(&mut *conn)
@@ -339,7 +379,7 @@ async fn event(
 
 /// What a change needs of the ticket, read under its row lock.
 #[derive(sqlx::FromRow)]
-struct Locked {
+pub(crate) struct Locked {
     customer_id: Uuid,
     version: i32,
     status: String,
@@ -350,17 +390,17 @@ struct Locked {
 }
 
 impl Locked {
-    fn status(&self) -> TicketStatus {
+    pub(crate) fn status(&self) -> TicketStatus {
         TicketStatus::parse(&self.status).unwrap_or(TicketStatus::Open)
     }
 
-    fn priority(&self) -> Priority {
+    pub(crate) fn priority(&self) -> Priority {
         Priority::parse(&self.priority).unwrap_or(Priority::Medium)
     }
 }
 
 /// Locks the ticket; `Conflict` when it changed since `version` (`None`: any version).
-async fn lock(conn: &mut PgConnection, id: Uuid, version: Option<i32>) -> Result<Locked, AppError> {
+pub(crate) async fn lock(conn: &mut PgConnection, id: Uuid, version: Option<i32>) -> Result<Locked, AppError> {
     let row: Locked = sqlx::query_as(
         "select customer_id, version, status, priority, created_at, clock_counted_secs, clock_running_since
            from tickets where id = $1 for update",
@@ -376,7 +416,7 @@ async fn lock(conn: &mut PgConnection, id: Uuid, version: Option<i32>) -> Result
 }
 
 /// Writes the clock and due times for the ticket's new `status` and `priority` (`at`: now).
-async fn write_clock(
+pub(crate) async fn write_clock(
     conn: &mut PgConnection,
     id: Uuid,
     t: &Locked,

@@ -95,6 +95,7 @@ pub fn TicketsPage() -> impl IntoView {
         <header class="page-header with-actions">
             <h1>{t(k::TICKETS_TITLE)}</h1>
             <div class="actions">
+                <a class="button" href="/tickets/review" id="review-link">{t(k::TICKETS_REVIEW_LINK)}</a>
                 <a class="button" href="/time" id="time-link">{t(k::TIME_TITLE)}</a>
                 <a class="button primary" href="/tickets/new" id="new-ticket">{t(k::TICKETS_NEW)}</a>
             </div>

@@ -8,6 +8,8 @@ pub mod alerts;
 #[cfg(feature = "ssr")]
 mod db;
 mod form;
+#[cfg(feature = "ssr")]
+pub mod inbound;
 mod list;
 mod page;
 #[cfg(feature = "ssr")]
@@ -88,6 +90,23 @@ pub struct TicketMessage {
     pub from_contact: bool,
     pub body: String,
     pub created_at: DateTime<Utc>,
+    /// Came in by e-mail.
+    #[serde(default)]
+    pub by_email: bool,
+    #[serde(default)]
+    pub attachments: Vec<AttachmentRef>,
+    /// Attachments of the e-mail left out for their size.
+    #[serde(default)]
+    pub dropped_attachments: Vec<String>,
+}
+
+/// An attachment of a message, downloaded from `/api/attachments/{message}/{position}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentRef {
+    pub position: i32,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
 }
 
 /// A ticket with its conversation and watchers.

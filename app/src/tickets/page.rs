@@ -48,6 +48,11 @@ pub fn TicketPage() -> impl IntoView {
     }
 }
 
+/// A file's size in whole kilobytes (at least 1).
+fn format_size(bytes: i64) -> String {
+    format!("{} KB", (bytes.max(1) + 1023) / 1024)
+}
+
 /// The statuses offered as buttons from `status`, in the order staff use them.
 fn next_statuses(status: TicketStatus) -> Vec<TicketStatus> {
     use TicketStatus::*;
@@ -228,8 +233,24 @@ fn TicketView(initial: TicketDetail) -> impl IntoView {
                                     <strong>{m.author.clone()}</strong> " · "
                                     <time datetime=m.created_at.to_rfc3339()>{format_instant(m.created_at, locale)}</time>
                                     {note.then(|| view! { " " <span class="badge muted">{t(k::TICKETS_NOTE)}</span> })}
+                                    {m.by_email.then(|| view! { " " <span class="badge muted">{t(k::TICKETS_BY_EMAIL)}</span> })}
                                 </p>
                                 <div class="message-body">{m.body.clone()}</div>
+                                {(!m.attachments.is_empty()).then(|| {
+                                    let mid = m.id;
+                                    view! {
+                                        <ul class="attachments">
+                                            {m.attachments.iter().map(|a| view! {
+                                                <li><a href=format!("/api/attachments/{mid}/{}", a.position) download=a.file_name.clone() rel="external">
+                                                    {a.file_name.clone()}</a>
+                                                    <span class="muted">{format!(" · {} · {}", a.content_type, format_size(a.size))}</span></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    }
+                                })}
+                                {(!m.dropped_attachments.is_empty()).then(|| view! {
+                                    <p class="hint">{t(k::TICKETS_ATTACHMENTS_DROPPED)} " " {m.dropped_attachments.join(", ")}</p>
+                                })}
                             </li>
                         }
                     }).collect_view())}

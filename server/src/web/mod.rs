@@ -86,6 +86,7 @@ pub fn router(config: &Config, pool: PgPool) -> Router {
         pool: pool.clone(),
         security: Arc::new(config.security.clone()),
         counts: Default::default(),
+        mail_domain: Arc::from(config.mail_domain.as_str()),
     };
     let state = ServerState {
         leptos: leptos_options(config),
@@ -134,6 +135,7 @@ pub fn router(config: &Config, pool: PgPool) -> Router {
         .route("/readyz", get(readyz))
         .merge(app::imports::http::routes())
         .merge(app::usage::http::routes())
+        .merge(app::mail::http::routes())
         .route("/api/{*fn_name}", any(unknown_function))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(leptos_state.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
