@@ -100,3 +100,55 @@ test("a technician's week lists their own time and submits its drafts at once", 
   await expect(mine.locator("[data-status]")).toHaveText(["Submitted", "Submitted"]);
   await expect(page.getByRole("button", { name: "Submit all drafts" })).toHaveCount(0);
 });
+
+test("an e-mail from an unknown sender waits in the review queue and becomes a ticket in one step", async ({ page }, testInfo) => {
+  test.skip(!jsEnabled(testInfo), "the assign dialog acts through JavaScript");
+  const errors = watchConsole(page);
+  await signIn(page, testInfo);
+  await expect(page.getByRole("heading", { name: "Welcome, Ada Admin" })).toBeVisible();
+  const tag = uniq(testInfo);
+  const name = `Post ${tag} AG`;
+  await newCustomer(page, name);
+  const { secret } = await api(page, "tokens/create", { name: `mail ${tag}`, scopes: ["inbound_email:write"] });
+  const subject = `Drucker ${tag}`;
+  const raw = [
+    `From: Lena Neu <lena.${tag}@unbekannt.example>`,
+    "To: support@onboard.localhost",
+    `Subject: ${subject}`,
+    `Message-ID: <${tag}@unbekannt.example>`,
+    "MIME-Version: 1.0",
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    "Der Drucker im Empfang druckt nicht mehr.",
+    "",
+  ].join("\r\n");
+  const res = await page.request.post("/api/inbound/email", { data: raw, headers: { authorization: `Bearer ${secret}` } });
+  expect(res.status()).toBe(200);
+  expect((await res.json()).outcome).toBe("review");
+
+  await page.goto("/tickets");
+  await ready(page, testInfo);
+  await page.getByRole("link", { name: "Review queue" }).click();
+  await expect(page.getByRole("heading", { name: "Review queue" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  const row = page.locator("#review-queue tbody tr", { hasText: subject });
+  await expect(row).toContainText("Unknown sender");
+  await expect(row).toContainText("Der Drucker im Empfang");
+  await checkA11y(page, "review queue");
+  await row.getByRole("button", { name: "Open ticket" }).click();
+  const dialog = page.getByRole("dialog", { name: "Open ticket" });
+  await expect(dialog).toBeVisible();
+  const search = dialog.getByRole("combobox", { name: "Customer" });
+  await search.fill(name);
+  await dialog.getByRole("option").getByRole("button", { name }).click();
+  await dialog.getByRole("button", { name: "Open ticket" }).click();
+  await expect(page).toHaveURL(/\/tickets\/[0-9a-f-]{36}$/);
+  await expect(page.locator("#ticket-title")).toHaveText(subject);
+  await expect(page.locator("#ticket-messages > li")).toContainText("Der Drucker im Empfang druckt nicht mehr.");
+  await expect(page.locator("#ticket-messages > li .badge")).toContainText("by e-mail");
+  await page.goto("/tickets/review");
+  await ready(page, testInfo);
+  await page.waitForLoadState("networkidle");
+  await expect(page.locator("#review-queue tbody tr", { hasText: subject })).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

@@ -1,8 +1,9 @@
 //! Benchmark of the customer list, search and customer page at scale (`scripts/bench-customers.sh`).
 //!
 //! Creates a scratch database next to `DATABASE_URL` (dropped and recreated each run),
-//! seeds 100,000 customers with 200,000 contacts, 150,000 contracts and 160,000 usage readings
-//! (40,000 customers using two services), serves the real router on a local port
+//! seeds 100,000 customers with 200,000 contacts, 150,000 contracts, 160,000 usage readings
+//! (40,000 customers using two services) and 1,000,000 tickets (ten per customer, a fifth
+//! of them active with due times), serves the real router on a local port
 //! and calls the server functions over HTTP as the browser does, signed in, at 1 and at 50
 //! concurrent clients. Prints p50/p99 latency and throughput per function.
 
@@ -154,6 +155,31 @@ async fn main() {
             json!({ "query": { "ending_soon": true } }),
         ),
         (RESTRICTED, "customers/list", json!({ "query": {} })),
+        (
+            "tickets, all, first page (1,000,000 tickets)",
+            "tickets/list",
+            json!({ "query": { "queue": "all" } }),
+        ),
+        (
+            "tickets, unassigned",
+            "tickets/list",
+            json!({ "query": { "queue": "unassigned" } }),
+        ),
+        (
+            "tickets, breaching soon",
+            "tickets/list",
+            json!({ "query": { "queue": "breaching_soon" } }),
+        ),
+        (
+            "tickets, search by number",
+            "tickets/list",
+            json!({ "query": { "queue": "all", "search": "T-2026-500000" } }),
+        ),
+        (
+            "tickets, one customer's tab",
+            "tickets/list",
+            json!({ "query": { "queue": "all", "customer": middle } }),
+        ),
     ];
     println!();
     println!("| function | clients | requests | p50 ms | p99 ms | req/s |");
@@ -331,6 +357,21 @@ async fn seed(pool: &sqlx::PgPool) {
          select p.id, k.start_date, p.terms from contract_parts p join contracts k on k.id = p.contract_id",
         "update contracts set end_date = current_date + 30
           where id in (select id from contracts order by md5(id::text) limit (select count(*) / 20 from contracts))",
+        // 1,000,000 tickets, ten per customer, newest first by id; 70 % closed, 10 %
+        // resolved, 20 % active with a resolution due between 100 minutes ago and 8 hours
+        // ahead (so "breaching soon" has work).
+        "insert into tickets (number, customer_id, title, priority, status, source, created_at, updated_at,
+                              resolution_due, clock_running_since)
+         select 'T-2026-' || lpad(i::text, greatest(6, length(i::text)), '0'), c.id,
+                (array['Drucker druckt nicht','VPN langsam','Passwort zurücksetzen','Neuer Mitarbeiter',
+                       'Backup fehlgeschlagen','Correo no llega','Impresora atascada','Licencia de Office'])[1 + i % 8] || ' ' || i,
+                (array['low','medium','high','critical'])[1 + i % 4],
+                case when i % 10 < 7 then 'closed' when i % 10 = 7 then 'resolved' when i % 10 = 8 then 'open' else 'new' end,
+                'email', now() - i * interval '30 seconds', now() - i * interval '30 seconds',
+                case when i % 10 >= 8 then now() + ((i % 580) - 100) * interval '1 minute' end,
+                case when i % 10 >= 8 then now() - i * interval '30 seconds' end
+           from generate_series(1, 1000000) i
+           join (select id, row_number() over (order by id) n from customers) c on c.n = 1 + i % 100000",
         // As autovacuum would leave the tables soon after: statistics and the visibility map.
         "vacuum analyze",
     ] {

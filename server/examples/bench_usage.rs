@@ -10,16 +10,17 @@
 //! table shaped like `usage_readings` (`like … including all`). Prints readings/s and the
 //! latency per batch.
 
-use std::net::SocketAddr;
+#[path = "support/scratch.rs"]
+mod scratch;
+
 use std::time::{Duration, Instant};
 
-use app::tokens::{ApiScope, db as tokens};
+use app::tokens::ApiScope;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use server::config::Config;
 use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
 use uuid::Uuid;
 
 const CUSTOMERS: usize = 10_000;
@@ -28,20 +29,7 @@ const BATCHES: usize = 100;
 
 #[tokio::main]
 async fn main() {
-    let url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-    let admin = PgPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
-    sqlx::query("drop database if exists onboard_bench_usage with (force)")
-        .execute(&admin)
-        .await
-        .unwrap();
-    sqlx::query("create database onboard_bench_usage")
-        .execute(&admin)
-        .await
-        .unwrap();
-    let bench_url = match url.rfind('/') {
-        Some(i) => format!("{}/onboard_bench_usage", &url[..i]),
-        None => panic!("DATABASE_URL without a database name"),
-    };
+    let (admin, bench_url) = scratch::create("onboard_bench_usage").await;
     let config = Config::from_lookup(|k| std::env::var(k).ok()).unwrap();
     let pool = server::db::pool_options(config.db_max_connections)
         .connect(&bench_url)
@@ -58,24 +46,10 @@ async fn main() {
         .fetch_all(&pool)
         .await
         .unwrap();
-    let user: Uuid = sqlx::query_scalar("insert into users (email, name, role, password_hash) values ('bench@bench.example', 'Bench', 'admin', 'x') returning id")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    let token = tokens::create(&pool, user, "Bench RMM", &[ApiScope::UsageWrite])
-        .await
-        .unwrap();
-
-    let router = server::web::router(&config, pool.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .unwrap();
-    });
+    let secret = scratch::token(&pool, "Bench RMM", ApiScope::UsageWrite).await;
+    let base = scratch::serve(&config, &pool).await;
     let client = reqwest::Client::new();
-    let auth = format!("Bearer {}", token.secret);
+    let auth = format!("Bearer {}", secret);
 
     // Row i: customer i % 10,000 (named three ways in turn), service i / 10,000 % 2,
     // dated by i / 20,000 days before the first of December.
@@ -152,10 +126,7 @@ async fn main() {
         );
     }
     pool.close().await;
-    sqlx::query("drop database if exists onboard_bench_usage with (force)")
-        .execute(&admin)
-        .await
-        .unwrap();
+    scratch::drop(&admin, "onboard_bench_usage").await;
 
     /// The floor: the same rows into a table shaped like ours, by a plain insert.
     async fn floor(

@@ -86,6 +86,11 @@ async fn desk(pool: &PgPool) -> Desk {
     ticket(pool, T2, "T-2026-000002", mueller, eva, "closed", 30).await;
     ticket(pool, T3, "T-2026-000003", mueller, tom, "resolved", 2).await;
     ticket(pool, T4, "T-2026-000004", acme, ana, "open", 0).await;
+    // the numbers above were given by hand; new tickets continue after them
+    sqlx::query("select setval('ticket_number_seq', 4)")
+        .execute(pool)
+        .await
+        .unwrap();
     Desk { mueller, acme, tom }
 }
 
@@ -305,6 +310,14 @@ async fn real_world_messages_are_routed_as_the_rules_say(pool: PgPool) {
         (follows.map(|f| f.to_string()), t2_status.as_str()),
         (Some(T2.to_owned()), "closed")
     );
+
+    // whoever the sender copied watches the new ticket (our own address is left out)
+    let watchers: Vec<String> = sqlx::query_scalar("select email from ticket_watchers where ticket_id = $1::uuid")
+        .bind(r("03-apple-mail-de.eml").as_str().unwrap())
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(watchers, vec!["chef@mueller.de".to_owned()]);
 
     // a new sender at a customer's domain becomes a contact, marked as made from e-mail
     let (customer_of, made): (Uuid, bool) =

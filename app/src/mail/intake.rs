@@ -292,7 +292,8 @@ fn new_ticket(p: &Parsed) -> NewTicket {
         category: None,
         source: TicketSource::Email,
         contact: None,
-        watchers: Vec::new(),
+        // Whoever the sender copied follows the ticket's public replies.
+        watchers: p.cc.iter().filter_map(|a| domain::Email::parse(a).ok()).collect(),
     }
 }
 

@@ -24,6 +24,9 @@ pub struct Attachment {
 pub struct Parsed {
     /// The sender's address, lower-cased.
     pub from: String,
+    /// The other people on copy (lower-cased, our own domain's addresses left out): the
+    /// watchers of a ticket the message opens.
+    pub cc: Vec<String>,
     pub from_name: Option<String>,
     pub subject: String,
     pub message_id: Option<String>,
@@ -109,6 +112,17 @@ pub fn parse(raw: &[u8], our_mail_domain: &str) -> Option<Parsed> {
         .filter(|n| !n.is_empty())
         .map(str::to_owned);
     let message_id = msg.message_id().map(str::to_owned);
+    let ours = format!("@{our_mail_domain}");
+    let cc: Vec<String> = msg
+        .cc()
+        .map(|list| {
+            list.iter()
+                .filter_map(|a| a.address())
+                .map(|a| a.trim().to_lowercase())
+                .filter(|a| a.contains('@') && *a != from && !a.ends_with(&ours))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut thread_ids = ids(msg.in_reply_to());
     for id in ids(msg.references()) {
         if !thread_ids.contains(&id) {
@@ -171,6 +185,7 @@ pub fn parse(raw: &[u8], our_mail_domain: &str) -> Option<Parsed> {
     };
     Some(Parsed {
         from,
+        cc,
         from_name,
         subject: msg
             .subject()
