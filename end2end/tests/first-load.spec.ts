@@ -62,6 +62,10 @@ const PAGES = [
   ["alert-profiles", "/settings/alert-profiles"],
   ["services", "/settings/services"],
   ["import", "/settings/import"],
+  ["tickets", "/tickets"],
+  ["ticket-review", "/tickets/review"],
+  ["time", "/time"],
+  ["time-approval", "/time?view=approval"],
 ] as const;
 
 test("every page loads by direct URL and after a hard refresh; screenshots at 768×1024 and 1024×768", async ({ page }, testInfo) => {

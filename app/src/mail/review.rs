@@ -37,6 +37,9 @@ pub fn ReviewPage() -> impl IntoView {
         });
     });
     let reload = move || generation.update(|g| *g += 1);
+    // The dialog (its customer picker holds browser-only state) exists in the browser only.
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
     let assigning = RwSignal::new(None::<ReviewRow>);
     let error = RwSignal::new(None::<AppError>);
     let dismiss = move |id: Uuid| {
@@ -86,7 +89,9 @@ pub fn ReviewPage() -> impl IntoView {
                 </DataTable>
             }.into_any(),
         }}
-        <AssignDialog assigning=assigning on_done=Callback::new(move |_| reload()) />
+        <Show when=move || mounted.get()>
+            <AssignDialog assigning=assigning on_done=Callback::new(move |_| reload()) />
+        </Show>
     }
 }
 
@@ -114,15 +119,18 @@ fn AssignDialog(assigning: RwSignal<Option<ReviewRow>>, on_done: Callback<()>) -
         contact.set(String::new());
         error.set(None);
     });
-    let contacts = LocalResource::new(move || {
+    // Loaded in the browser into a signal: a LocalResource would hold a value the server
+    // drops on another thread after rendering (SendWrapper panics).
+    let contacts = RwSignal::new(Vec::<crate::customers::ContactView>::new());
+    Effect::new(move |_| {
         let id = picked.with(|p| p.as_ref().map(|p| p.id));
-        async move {
-            match id {
-                Some(id) => get_customer(id)
-                    .await
-                    .map(|d| d.contacts.into_iter().filter(|c| !c.archived).collect::<Vec<_>>()),
-                None => Ok(Vec::new()),
-            }
+        contacts.set(Vec::new());
+        if let Some(id) = id {
+            leptos::task::spawn_local(async move {
+                if let Ok(d) = get_customer(id).await {
+                    contacts.set(d.contacts.into_iter().filter(|c| !c.archived).collect());
+                }
+            });
         }
     });
     let assign = move |_| {
@@ -158,11 +166,11 @@ fn AssignDialog(assigning: RwSignal<Option<ReviewRow>>, on_done: Callback<()>) -
                 <label for="assign-contact">{t(k::REVIEW_CONTACT)}</label>
                 <select id="assign-contact" on:change=move |ev| contact.set(event_target_value(&ev))>
                     <option value="" selected=move || contact.with(String::is_empty)>{t(k::REVIEW_NEW_CONTACT)}</option>
-                    {move || contacts.get().and_then(|r| r.ok()).map(|list| list.into_iter().map(|c| {
+                    {move || contacts.get().into_iter().map(|c| {
                         let id = c.id.to_string();
                         let label = format!("{} <{}>", c.full_name(), c.form.person.email);
                         view! { <option value=id>{label}</option> }
-                    }).collect_view())}
+                    }).collect_view()}
                 </select>
             </div>
             {move || error.get().map(|e| view! { <ErrorNotice error=e /> })}

@@ -144,6 +144,15 @@ fn WeekNav(v: View) -> impl IntoView {
     }
 }
 
+/// True once the page runs in the browser. Parts holding browser-only state (the billing
+/// gate, the customer picker) are rendered from then on: on the server their values would
+/// be dropped on another thread after rendering, which their `SendWrapper` refuses.
+fn mounted() -> RwSignal<bool> {
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
+    mounted
+}
+
 /// Loads the page of `query` into `rows` whenever `generation` changes.
 fn load(query: TimeQuery, rows: RwSignal<Option<TimePageRows>>, error: RwSignal<Option<AppError>>) -> RwSignal<u32> {
     let generation = RwSignal::new(0_u32);
@@ -206,6 +215,7 @@ fn Mine(v: View) -> impl IntoView {
         editing.set(None);
         reload();
     });
+    let mounted = mounted();
     view! {
         <WeekNav v=v.clone() />
         {move || error.get().map(|e| view! { <ErrorNotice error=e /> })}
@@ -226,7 +236,8 @@ fn Mine(v: View) -> impl IntoView {
             })}
         </section>
         <section class="card">
-            {move || match editing.get() {
+            // The form's customer picker holds browser-only state: rendered once mounted.
+            {move || mounted.get().then(|| match editing.get() {
                 Some(row) => view! {
                     <h2>{t(k::TIME_EDIT)}</h2>
                     <TimeEntryForm target=Target::Customer editing=Some(row) on_saved=saved on_cancel=Callback::new(move |_| editing.set(None)) />
@@ -236,13 +247,26 @@ fn Mine(v: View) -> impl IntoView {
                     <p class="hint">{t(k::TIME_LOG_CUSTOMER_HINT)}</p>
                     <TimeEntryForm target=Target::Customer editing=None on_saved=saved />
                 }.into_any(),
-            }}
+            })}
         </section>
     }
 }
 
+/// The approval view, in the browser only: approving runs through the billing-info gate,
+/// whose dialog state lives in the browser (see [`mounted`]); without JavaScript there is
+/// nothing to approve with, and the page says so.
 #[component]
 fn Approval(v: View) -> impl IntoView {
+    let mounted = mounted();
+    view! {
+        // Until the page runs in the browser (and for good without JavaScript).
+        {move || (!mounted.get()).then(|| view! { <p class="notice" id="approval-needs-script">{t(k::TIME_NEEDS_SCRIPT)}</p> })}
+        {move || mounted.get().then(|| view! { <ApprovalBody v=v.clone() /> })}
+    }
+}
+
+#[component]
+fn ApprovalBody(v: View) -> impl IntoView {
     let rows = RwSignal::new(None::<TimePageRows>);
     let error = RwSignal::new(None::<AppError>);
     let query = TimeQuery {
