@@ -166,7 +166,8 @@ pub fn TimeEntryForm(
 
     view! {
         <form class="grid-form time-form" id="time-form" novalidate="" on:submit=move |ev| { ev.prevent_default(); send(false); }>
-            <Show when=move || restored.get()>
+            // Only a draft with something typed in it is worth mentioning.
+            <Show when=move || restored.get() && entry.with(|d| !(d.start.is_empty() && d.end.is_empty() && d.duration.is_empty() && d.notes.is_empty()))>
                 <p class="notice span-all" role="status" id="time-draft-restored">{t(k::TIME_DRAFT_RESTORED)}</p>
             </Show>
             {match (target, edit_ref) {

@@ -387,7 +387,7 @@ fn ApprovalBody(v: View) -> impl IntoView {
         {move || error.get().map(|e| view! { <ErrorNotice error=e /> })}
         <section class="card">
             <div class="actions bulk-actions">
-                <label><input type="checkbox" id="select-all" on:change=select_all
+                <label class="check"><input type="checkbox" id="select-all" on:change=select_all
                     prop:checked=move || { let s = submitted(); !s.is_empty() && selected.with(|sel| s.iter().all(|e| sel.contains(&e.id))) } />
                     " " {t(k::TIME_SELECT_ALL)}</label>
                 <button type="button" class="button primary" id="approve-selected"
