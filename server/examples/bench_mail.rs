@@ -85,7 +85,8 @@ async fn main() {
            select id, 'Chef', 'Kunde', 'chef@kunde' || substr(name, 7) || '.example', true from customers;
          insert into tickets (number, customer_id, contact_id, title, priority, status, source)
            select 'T-2026-' || lpad(substr(c.name, 7), 6, '0'), c.id, k.id, 'Drucker', 'medium', 'open', 'phone'
-             from customers c join contacts k on k.customer_id = c.id;",
+             from customers c join contacts k on k.customer_id = c.id;
+         select setval('ticket_number_seq', 100000);",
         CUSTOMERS - 1
     ))
     .execute(&pool)
