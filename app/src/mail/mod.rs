@@ -95,10 +95,7 @@ pub async fn list_review(after: Option<ReviewCursor>) -> Result<ReviewPageRows, 
             String,
         );
         let mut raw: Vec<Raw> = b.build_query_as().fetch_all(&ctx.pool).await?;
-        let next = (raw.len() > PAGE_SIZE).then(|| {
-            raw.truncate(PAGE_SIZE);
-            raw.last().map(|r| ReviewCursor { at: r.1, id: r.0 })
-        });
+        let next = crate::server::next_page(&mut raw, PAGE_SIZE, |r| ReviewCursor { at: r.1, id: r.0 });
         Ok(ReviewPageRows {
             rows: raw
                 .into_iter()
@@ -114,7 +111,7 @@ pub async fn list_review(after: Option<ReviewCursor>) -> Result<ReviewPageRows, 
                     excerpt: r.8,
                 })
                 .collect(),
-            next: next.flatten(),
+            next,
         })
     })
     .await

@@ -89,15 +89,10 @@ pub async fn page(pool: &PgPool, user: &UserInfo, query: &SalesQuery) -> Result<
     b.push(" order by s.item_date desc, s.id desc limit ")
         .push_bind(PAGE_SIZE as i64 + 1);
     let mut rows: Vec<Row> = b.build_query_as().fetch_all(pool).await?;
-    let next = if rows.len() > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE);
-        rows.last().map(|r| SalesCursor {
-            date: r.item_date,
-            id: r.id,
-        })
-    } else {
-        None
-    };
+    let next = crate::server::next_page(&mut rows, PAGE_SIZE, |r| SalesCursor {
+        date: r.item_date,
+        id: r.id,
+    });
     Ok(SalesPageRows {
         rows: rows.into_iter().map(Into::into).collect(),
         next,

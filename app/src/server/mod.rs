@@ -67,13 +67,24 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-/// Logs an unexpected failure and hides its details from the caller.
+/// Keyset paging: a list query asks for one row more than a page; this cuts it back to
+/// `size` rows and answers the cursor of the next page (the last row shown), or `None`
+/// when there is no further page.
+pub fn next_page<T, C>(rows: &mut Vec<T>, size: usize, cursor: impl Fn(&T) -> C) -> Option<C> {
+    if rows.len() <= size {
+        return None;
+    }
+    rows.truncate(size);
+    rows.last().map(cursor)
+}
+
 /// "Today" for billing dates: the server's local date. (BILLING.md wants the MSP's time
 /// zone; that setting arrives with Settings → Company, #17.)
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
+/// Logs an unexpected failure and hides its details from the caller.
 pub fn internal(context: &str, e: impl std::fmt::Display) -> AppError {
     tracing::error!(error = %e, "{context}");
     AppError::Internal

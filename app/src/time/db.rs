@@ -143,15 +143,10 @@ pub async fn page(pool: &PgPool, user: &UserInfo, query: &TimeQuery) -> Result<T
     b.push(" order by e.work_date desc, e.id desc limit ")
         .push_bind(PAGE_SIZE as i64 + 1);
     let mut rows: Vec<Row> = b.build_query_as().fetch_all(pool).await?;
-    let next = if rows.len() > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE);
-        rows.last().map(|r| TimeCursor {
-            date: r.work_date,
-            id: r.id,
-        })
-    } else {
-        None
-    };
+    let next = crate::server::next_page(&mut rows, PAGE_SIZE, |r| TimeCursor {
+        date: r.work_date,
+        id: r.id,
+    });
     Ok(TimePageRows {
         rows: rows.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?,
         next,
@@ -415,6 +410,9 @@ pub async fn approve(ctx: &Ctx, entries: &[EntryRef]) -> Result<Vec<TimeEntryRow
     for customer in customers {
         billing_gate::require_billing_info(&mut tx, customer).await?;
     }
+    // A bulk approval is mostly the same customers on the same days: one contract
+    // look-up for each (customer, day, after hours).
+    let mut contracts: std::collections::HashMap<(Uuid, NaiveDate, bool), std::sync::Arc<Frozen>> = Default::default();
     for (id, customer) in &locked {
         let (day, minutes, work_type, after_hours): (NaiveDate, i32, String, bool) =
             sqlx::query_as("select work_date, minutes, work_type, after_hours from time_entries where id = $1")
@@ -422,7 +420,15 @@ pub async fn approve(ctx: &Ctx, entries: &[EntryRef]) -> Result<Vec<TimeEntryRow
                 .fetch_one(&mut *tx)
                 .await?;
         let work_type = WorkType::parse(&work_type).map_err(|e| internal("stored work type", e))?;
-        let frozen = contract_for(&mut tx, *customer, day, after_hours).await?;
+        let key = (*customer, day, after_hours);
+        let frozen = match contracts.get(&key) {
+            Some(f) => f.clone(),
+            None => {
+                let f = std::sync::Arc::new(contract_for(&mut tx, *customer, day, after_hours).await?);
+                contracts.insert(key, f.clone());
+                f
+            }
+        };
         let rule = frozen.contract.as_ref().and_then(|c| c.1);
         let billable = billable_at_approval(work_type, rule, minutes as u32);
         sqlx::query(

@@ -182,15 +182,7 @@ fn Mine(v: View) -> impl IntoView {
     let generation = load(query, rows, error);
     let reload = move || generation.update(|g| *g += 1);
     let editing = RwSignal::new(None::<TimeEntryRow>);
-    let actions = Actions {
-        edit: Callback::new(move |r| editing.set(Some(r))),
-        reject: Callback::new(|_| {}),
-        changed: Callback::new(move |r: Result<(), AppError>| {
-            error.set(r.err());
-            reload();
-        }),
-        gate: None,
-    };
+    let actions = Actions::own(editing, error, reload);
     let list = Signal::derive(move || rows.with(|r| r.as_ref().map(|p| p.rows.clone()).unwrap_or_default()));
     let drafts = move || {
         list.with(|l| {

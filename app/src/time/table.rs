@@ -50,6 +50,27 @@ pub struct Actions {
     pub gate: Option<BillingGate>,
 }
 
+impl Actions {
+    /// The technician's views (a ticket's Time section, one's own week): edit opens the
+    /// form on the entry, a change shows its error (if any) and reloads; nothing to
+    /// approve or reject there.
+    pub fn own(
+        editing: RwSignal<Option<TimeEntryRow>>,
+        error: RwSignal<Option<AppError>>,
+        reload: impl Fn() + Send + Sync + 'static,
+    ) -> Actions {
+        Actions {
+            edit: Callback::new(move |r| editing.set(Some(r))),
+            reject: Callback::new(|_| {}),
+            changed: Callback::new(move |r: Result<(), AppError>| {
+                error.set(r.err());
+                reload();
+            }),
+            gate: None,
+        }
+    }
+}
+
 #[component]
 pub fn EntriesTable(
     #[prop(into)] rows: Signal<Vec<TimeEntryRow>>,

@@ -33,15 +33,7 @@ pub fn TicketTime(ticket: Uuid, customer: Uuid) -> impl IntoView {
     });
     let reload = move || generation.update(|g| *g += 1);
     let editing = RwSignal::new(None::<TimeEntryRow>);
-    let actions = Actions {
-        edit: Callback::new(move |r| editing.set(Some(r))),
-        reject: Callback::new(|_| {}),
-        changed: Callback::new(move |r: Result<(), AppError>| {
-            error.set(r.err());
-            reload();
-        }),
-        gate: None,
-    };
+    let actions = Actions::own(editing, error, reload);
     let total = move || rows.with(|r| r.iter().map(|e| e.minutes).sum::<u32>());
     let saved = Callback::new(move |_| {
         editing.set(None);
