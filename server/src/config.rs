@@ -42,6 +42,15 @@ pub struct Config {
     /// which replies find their ticket (default: the public URL's host, else
     /// `onboard.localhost`). Keep it stable: changing it orphans the threads of mail sent.
     pub mail_domain: String,
+    /// `ONBOARD_SMTP_URL`, e.g. `smtp://user:pass@mail.example.com:587?tls=required` or
+    /// `smtps://…:465`: where outgoing mail is sent. Unset: written as files to `mail_dir`.
+    pub smtp_url: Option<String>,
+    /// `ONBOARD_MAIL_FROM` (default `Support <support@ONBOARD_MAIL_DOMAIN>`): the sender of
+    /// Onboard's mail; replies to it should reach the mailbox Onboard reads.
+    pub mail_from: String,
+    /// `ONBOARD_MAIL_DIR` (default `outbox` beside the embedded database's directory):
+    /// where mail goes as `.eml` files without SMTP.
+    pub mail_dir: PathBuf,
     pub security: SecuritySettings,
 }
 
@@ -82,12 +91,26 @@ impl Config {
             lockout: secs(&get, "ONBOARD_LOGIN_LOCKOUT_SECS", defaults.lockout)?,
             trust_proxy: parse(&get, "ONBOARD_TRUST_PROXY", false)?,
         };
+        let data_dir = get("ONBOARD_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(default_data_dir);
+        let mail_from = get("ONBOARD_MAIL_FROM").unwrap_or_else(|| format!("Support <support@{mail_domain}>"));
+        if let Err(e) = mail_from.parse::<lettre::message::Mailbox>() {
+            return Err(ConfigError::Invalid {
+                name: "ONBOARD_MAIL_FROM",
+                value: mail_from,
+                reason: e.to_string(),
+            });
+        }
         Ok(Config {
             database_url: get("DATABASE_URL"),
+            smtp_url: get("ONBOARD_SMTP_URL"),
+            mail_from,
+            mail_dir: get("ONBOARD_MAIL_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.parent().unwrap_or(&data_dir).join("outbox")),
             embedded: EmbeddedConfig {
-                data_dir: get("ONBOARD_DATA_DIR")
-                    .map(PathBuf::from)
-                    .unwrap_or_else(default_data_dir),
+                data_dir,
                 port: parse(&get, "ONBOARD_PG_PORT", 54329)?,
                 bin_dir: get("ONBOARD_PG_BIN").map(PathBuf::from),
             },

@@ -114,6 +114,17 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     server::web::spawn_session_sweeper(db.pool.clone());
     server::web::spawn_sla_alerts(db.pool.clone());
+    server::outbox::Sender {
+        pool: db.pool.clone(),
+        transport: server::outbox::Transport::from_config(config.smtp_url.as_deref(), config.mail_dir.clone())?,
+        from: config
+            .mail_from
+            .parse()
+            .map_err(|e| format!("ONBOARD_MAIL_FROM: {e}"))?,
+        mail_domain: config.mail_domain.clone(),
+        public_url: config.public_url.clone(),
+    }
+    .spawn();
     let router = server::web::router(&config, db.pool.clone());
     let served = axum::serve(
         listener,

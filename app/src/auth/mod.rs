@@ -64,8 +64,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             return Err(AppError::InvalidCredentials);
         };
         throttle::record_success(&ctx.pool, &keys).await?;
-        sqlx::query("update users set last_login_at = now() where id = $1")
+        // The language they sign in with is what their notifications speak.
+        sqlx::query("update users set last_login_at = now(), language = $2 where id = $1")
             .bind(record.id)
+            .bind(crate::shell::request_locale().tag())
             .execute(&ctx.pool)
             .await?;
         let user = ctx

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use super::outbox::{self, TicketEvent};
 use super::parse::{Parsed, parse};
 use super::store;
 use crate::error::AppError;
@@ -315,9 +316,14 @@ async fn carry_out(conn: &mut PgConnection, inbound: Uuid, p: &Parsed, r: Route)
                 customer: None,
             });
         }
-        Route::Review { reason, customer, .. } => {
-            // The "tickets only via the main contact" notice to the sender leaves through
-            // the outbox once it exists (issue #16, e-mail out); the queue says why.
+        Route::Review {
+            reason,
+            customer,
+            notify_sender,
+        } => {
+            if let (true, Some(c)) = (notify_sender, customer) {
+                super::outbox::main_contact_only(conn, c, &p.from, &p.subject).await?;
+            }
             return Ok(Outcome::review(&json_name(&reason), customer));
         }
         Route::Reply { ticket } => {
@@ -330,6 +336,13 @@ async fn carry_out(conn: &mut PgConnection, inbound: Uuid, p: &Parsed, r: Route)
             let message =
                 crate::tickets::inbound::add_mail_message(conn, ticket, contact, &p.reply, inbound, &p.dropped).await?;
             store::attach(conn, message, &p.attachments).await?;
+            let sender = p.from_name.as_deref().unwrap_or(&p.from);
+            let event = TicketEvent::CustomerReplied {
+                message,
+                body: &p.reply,
+                sender,
+            };
+            outbox::ticket(conn, ticket, event, None).await?;
             (ticket, customer, "reply")
         }
         Route::NewTicket { customer, contact } | Route::FollowUp { customer, contact, .. } => {
@@ -350,6 +363,7 @@ async fn carry_out(conn: &mut PgConnection, inbound: Uuid, p: &Parsed, r: Route)
                 crate::tickets::inbound::add_mail_message(conn, ticket, Some(contact), &p.text, inbound, &p.dropped)
                     .await?;
             store::attach(conn, message, &p.attachments).await?;
+            outbox::ticket(conn, ticket, TicketEvent::Created, None).await?;
             (
                 ticket,
                 customer,
@@ -417,6 +431,7 @@ pub async fn assign(
     let message =
         crate::tickets::inbound::add_mail_message(&mut tx, ticket, Some(contact), &p.text, inbound, &p.dropped).await?;
     store::attach(&mut tx, message, &p.attachments).await?;
+    outbox::ticket(&mut tx, ticket, TicketEvent::Created, None).await?;
     sqlx::query(
         "update inbound_messages set handled_at = now(), handled_by = $2, ticket_id = $3, customer_id = $4 where id = $1",
     )

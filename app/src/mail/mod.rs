@@ -10,6 +10,8 @@ pub mod http;
 #[cfg(feature = "ssr")]
 pub mod intake;
 #[cfg(feature = "ssr")]
+pub mod outbox;
+#[cfg(feature = "ssr")]
 pub mod parse;
 mod review;
 #[cfg(feature = "ssr")]

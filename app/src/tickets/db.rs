@@ -13,6 +13,7 @@ use super::{
 };
 use crate::auth::UserInfo;
 use crate::error::{AppError, FieldProblem};
+use crate::mail::outbox::TicketEvent;
 use crate::server::{Ctx, idempotency};
 
 #[derive(sqlx::FromRow)]
@@ -208,9 +209,11 @@ pub async fn detail(pool: &PgPool, id: Uuid) -> Result<TicketDetail, AppError> {
     .bind(id)
     .fetch_all(pool)
     .await?;
+    let outbound = crate::mail::outbox::of_ticket(pool, id).await?;
     Ok(TicketDetail {
         ticket: row.into(),
         watchers,
+        outbound,
         messages: messages
             .into_iter()
             .map(|m| TicketMessage {
@@ -267,6 +270,7 @@ pub async fn create(
         Some(raw) => Some(contact_of(&mut tx, customer, raw).await?),
     };
     let id = insert_ticket(&mut tx, Some(user), customer, contact, ticket).await?;
+    crate::mail::outbox::ticket(&mut tx, id, TicketEvent::Created, None).await?;
     let row = get_in(&mut tx, id).await?;
     idempotency::finish(&mut tx, key, &row).await?;
     tx.commit().await?;
@@ -489,6 +493,9 @@ pub async fn set_status(
         serde_json::json!({ "from": from.as_str(), "to": status.as_str() }),
     )
     .await?;
+    if status == TicketStatus::Resolved {
+        crate::mail::outbox::ticket(&mut tx, id, TicketEvent::Resolved, None).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -558,16 +565,20 @@ pub async fn add_message(
     // Locked: a status change running at the same time sees the reply or waits for it.
     lock(&mut tx, id, None).await?;
     let now = Utc::now();
-    sqlx::query(
-        "insert into ticket_messages (ticket_id, kind, author_user_id, body, created_at) values ($1, $2, $3, $4, $5)",
+    let (message, author): (Uuid, String) = sqlx::query_as(
+        "insert into ticket_messages (ticket_id, kind, author_user_id, body, created_at) values ($1, $2, $3, $4, $5)
+         returning id, (select name from users where id = $3)",
     )
     .bind(id)
     .bind(if kind == MessageKind::Note { "note" } else { "reply" })
     .bind(user)
     .bind(body)
     .bind(now)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
+    if kind == MessageKind::Reply {
+        crate::mail::outbox::ticket(&mut tx, id, TicketEvent::Reply { message, body }, Some(&author)).await?;
+    }
     // A public answer: the first meets the first-response target, and answering a new
     // ticket means someone works on it.
     sqlx::query(

@@ -11,6 +11,7 @@ mod form;
 #[cfg(feature = "ssr")]
 pub mod inbound;
 mod list;
+mod mail_log;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod sla;
@@ -109,12 +110,45 @@ pub struct AttachmentRef {
     pub size: i64,
 }
 
-/// A ticket with its conversation and watchers.
+/// A ticket with its conversation, watchers and the mail sent about it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketDetail {
     pub ticket: TicketRow,
     pub watchers: Vec<String>,
     pub messages: Vec<TicketMessage>,
+    #[serde(default)]
+    pub outbound: Vec<OutboundMail>,
+}
+
+/// A notification about the ticket in the outbox (`crate::mail::outbox`), oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboundMail {
+    /// `ticket_created`, `ticket_reply`, `ticket_resolved`, `assignee_reply`.
+    pub kind: String,
+    pub to: String,
+    pub subject: String,
+    pub created_at: DateTime<Utc>,
+    pub state: MailState,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum MailState {
+    /// Waiting for the sender.
+    Queued,
+    /// Sending failed; tried again later.
+    Retrying {
+        attempts: i32,
+        error: String,
+    },
+    Sent {
+        at: DateTime<Utc>,
+    },
+    /// Given up after the last retry.
+    Failed {
+        at: DateTime<Utc>,
+        error: String,
+    },
 }
 
 /// The queues of the tickets page.

@@ -349,6 +349,7 @@ fn TicketView(initial: TicketDetail) -> impl IntoView {
                 </dl>
             </aside>
         </div>
+        <super::mail_log::MailLog detail />
         <crate::time::TicketTime ticket=id customer=detail.with_untracked(|d| d.ticket.customer) />
         <Dialog id="merge-dialog" title=Signal::derive(move || t(k::TICKETS_MERGE).to_string())
             open=merging on_close=Callback::new(move |_| merging.set(false))>
