@@ -71,6 +71,10 @@ if $for_tests; then
     step "Installing Chromium (Debian's, driven by Playwright)"
     apt_install chromium
   fi
+  if [[ ! -x /usr/sbin/dovecot ]]; then
+    step "Installing Dovecot (the real IMAP server the mail tests poll, on loopback)"
+    apt_install dovecot-imapd
+  fi
   if [[ ! -d end2end/node_modules/@playwright/test ]]; then
     step "Installing Playwright (the test runner only; the browser is Debian's Chromium)"
     (cd end2end && npm ci --no-audit --no-fund)

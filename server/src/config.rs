@@ -51,6 +51,11 @@ pub struct Config {
     /// `ONBOARD_MAIL_DIR` (default `outbox` beside the embedded database's directory):
     /// where mail goes as `.eml` files without SMTP.
     pub mail_dir: PathBuf,
+    /// `ONBOARD_IMAP_URL`, e.g. `imaps://support%40msp.example:secret@imap.example.com/INBOX?processed=Processed`:
+    /// the mailbox the server polls for e-mail in (unset: no polling).
+    pub imap: Option<crate::imap::ImapConfig>,
+    /// `ONBOARD_IMAP_POLL_SECS` (default 60).
+    pub imap_poll: Duration,
     pub security: SecuritySettings,
 }
 
@@ -102,8 +107,21 @@ impl Config {
                 reason: e.to_string(),
             });
         }
+        let imap = match get("ONBOARD_IMAP_URL") {
+            None => None,
+            Some(raw) => Some(
+                crate::imap::ImapConfig::parse(&raw).map_err(|reason| ConfigError::Invalid {
+                    name: "ONBOARD_IMAP_URL",
+                    // the password stays out of the message
+                    value: raw.split('@').next_back().unwrap_or_default().to_owned(),
+                    reason,
+                })?,
+            ),
+        };
         Ok(Config {
             database_url: get("DATABASE_URL"),
+            imap,
+            imap_poll: secs(&get, "ONBOARD_IMAP_POLL_SECS", Duration::from_secs(60))?,
             smtp_url: get("ONBOARD_SMTP_URL"),
             mail_from,
             mail_dir: get("ONBOARD_MAIL_DIR")

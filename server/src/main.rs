@@ -51,6 +51,10 @@ enum Command {
     /// pipe or fetchmail's MDA would deliver it; prints what became of it as JSON. Exits
     /// with 75 (EX_TEMPFAIL) when it could not be stored, so the MTA delivers again.
     MailIngest,
+    /// Poll the IMAP mailbox of ONBOARD_IMAP_URL once (as the server does every
+    /// ONBOARD_IMAP_POLL_SECS): every message is taken in, then moved to the Processed
+    /// folder. Prints what it did as JSON; exits with 75 when the mailbox was unreachable.
+    MailPoll,
 }
 
 #[tokio::main]
@@ -70,8 +74,12 @@ async fn main() -> ExitCode {
         }
     };
     let command = cli.command.unwrap_or(Command::Serve);
-    if let Command::MailIngest = command {
-        return match mail_ingest(config).await {
+    if let Command::MailIngest | Command::MailPoll = command {
+        let done = match command {
+            Command::MailIngest => mail_ingest(config).await,
+            _ => mail_poll(config).await,
+        };
+        return match done {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -86,7 +94,7 @@ async fn main() -> ExitCode {
         Command::Migrate => Database::open(&config).await.map_err(|e| e.to_string()).map(|_| ()),
         Command::Import { kind, file, dry_run } => import(config, &kind, &file, dry_run).await,
         Command::Export { kind, file } => export(config, &kind, file.as_deref()).await,
-        Command::MailIngest => unreachable!("handled above"),
+        Command::MailIngest | Command::MailPoll => unreachable!("handled above"),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -125,6 +133,9 @@ async fn serve(config: Config) -> Result<(), String> {
         public_url: config.public_url.clone(),
     }
     .spawn();
+    if let Some(imap) = config.imap.clone() {
+        server::imap::spawn(db.pool.clone(), config.mail_domain.clone(), imap, config.imap_poll);
+    }
     let router = server::web::router(&config, db.pool.clone());
     let served = axum::serve(
         listener,
@@ -232,6 +243,22 @@ async fn mail_ingest(config: Config) -> Result<(), String> {
     db.close().await;
     let intake = result.map_err(|e| describe(&e))?;
     println!("{}", serde_json::to_string(&intake).map_err(|e| e.to_string())?);
+    Ok(())
+}
+
+async fn mail_poll(config: Config) -> Result<(), String> {
+    let imap = config.imap.clone().ok_or("ONBOARD_IMAP_URL is not set")?;
+    let db = Database::open(&config).await.map_err(|e| e.to_string())?;
+    let result = server::imap::poll_once(&db.pool, &config.mail_domain, &imap, server::imap::Stop::Never).await;
+    db.close().await;
+    let polled = result?;
+    println!("{}", serde_json::to_string(&polled).map_err(|e| e.to_string())?);
+    if polled.failed > 0 {
+        return Err(format!(
+            "{} message(s) stay in the mailbox for the next poll",
+            polled.failed
+        ));
+    }
     Ok(())
 }
 

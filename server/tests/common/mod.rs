@@ -1,6 +1,7 @@
 //! Test support: the real router on a real port, against the test's own database.
 #![allow(dead_code)]
 
+pub mod dovecot;
 pub mod imports;
 
 use std::net::SocketAddr;
