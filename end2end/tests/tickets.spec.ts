@@ -23,6 +23,9 @@ test("a ticket is opened for a customer, noted, answered, assigned, waited on an
   await page.getByRole("button", { name: "Open ticket" }).click();
   await expect(page.getByText("Please choose the customer the ticket is for.")).toBeVisible();
   await pickCustomer(page, name);
+  // the customer's main contact reported it
+  await expect(page.locator("#f-contact option")).toHaveCount(2);
+  await page.locator("#f-contact").selectOption({ index: 1 });
   await page.getByLabel("Subject").fill(subject);
   await page.getByLabel("Description").fill("Druckt nur leere Seiten.");
   await page.getByLabel("Cc (watchers)").fill("chef@desk.example, kein-mail");
@@ -64,6 +67,19 @@ test("a ticket is opened for a customer, noted, answered, assigned, waited on an
   await expect(page.locator("#ticket-messages > li")).toHaveCount(3);
   await expect(page.locator("#ticket-status")).toContainText("Open");
   await expect(page.locator("#reply-body")).toHaveValue("");
+
+  // the contact's confirmation and the reply, and the watcher's copy, are in the outbox,
+  // and the server's sender sends them
+  const mail = page.locator("#ticket-mail > li");
+  await expect(mail.filter({ hasText: "Confirmation" }).filter({ hasText: /juergen@/ })).toHaveCount(1);
+  await expect(mail.filter({ hasText: "Reply" }).filter({ hasText: /juergen@/ })).toHaveCount(1);
+  await expect(mail.filter({ hasText: "chef@desk.example" })).toHaveCount(1);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.locator("#ticket-mail > li").first()).toContainText("Sent", { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await ready(page, testInfo);
+  await page.waitForLoadState("networkidle");
 
   await page.getByRole("button", { name: "Assign to me" }).click();
   await expect(page.getByRole("button", { name: "Assign to me" })).toHaveCount(0);
