@@ -12,6 +12,7 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod imports;
+pub mod invoicing;
 pub mod mail;
 pub mod routes;
 pub mod sales;
@@ -142,6 +143,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/services") view={Lazy::<routes::ServicesRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/import") view={Lazy::<routes::ImportRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/api-tokens") view={Lazy::<routes::ApiTokensRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/settings/invoicing") view={Lazy::<routes::InvoicingRoute>::new()} ssr=ASYNC />
                     <Route path=WildcardSegment("any") view=shell::NotFound ssr=ASYNC />
                 </ParentRoute>
             </Routes>

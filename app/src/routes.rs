@@ -221,6 +221,20 @@ impl LazyRoute for ApiTokensRoute {
     }
 }
 
+/// `/settings/invoicing`: the company on invoices and the numbering series.
+pub struct InvoicingRoute;
+
+#[lazy_route]
+impl LazyRoute for InvoicingRoute {
+    fn data() -> Self {
+        InvoicingRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::invoicing::InvoicingPage /> }.into_any()
+    }
+}
+
 /// `/tickets`: the service desk's queues.
 pub struct TicketsRoute;
 

@@ -80,6 +80,7 @@ codes! {
     NumberingCounter => "numbering.counter",
     NumberingTooLong => "numbering.too_long",
     NumberingYearBack => "numbering.year_back",
+    NumberingResetNeedsYear => "numbering.reset_needs_year",
     TaxNumberFormat => "tax_number.format",
     SlaOrder => "sla.order",
     ServiceCodeFormat => "service_code.format",

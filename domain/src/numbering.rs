@@ -8,7 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Code, FieldError};
+use crate::error::{Code, Errors, FieldError};
+use crate::period::choice;
+use crate::text::Label;
 
 /// The longest invoice number (DATEV's Belegfeld 1).
 pub const MAX_NUMBER_CHARS: usize = 36;
@@ -180,6 +182,73 @@ impl SeriesCounter {
     }
 }
 
+choice!(
+    /// What a series numbers.
+    SeriesKind {
+        Invoice => "invoice",
+        CreditNote => "credit_note",
+    }
+);
+
+/// A series as Settings → Invoicing edits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SeriesDraft {
+    pub kind: String,
+    pub name: String,
+    pub format: String,
+    pub next_number: String,
+    pub yearly_reset: bool,
+}
+
+impl Default for SeriesDraft {
+    fn default() -> Self {
+        SeriesDraft {
+            kind: SeriesKind::Invoice.to_string(),
+            name: String::new(),
+            format: "RE-{YYYY}-{N:5}".into(),
+            next_number: "1".into(),
+            yearly_reset: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Series {
+    pub kind: SeriesKind,
+    pub name: Label,
+    pub format: NumberFormat,
+    pub next_number: u64,
+    pub yearly_reset: bool,
+}
+
+impl SeriesDraft {
+    pub fn validate(&self) -> Result<Series, Vec<FieldError>> {
+        let mut e = Errors::new("");
+        let kind = e.check("kind", SeriesKind::parse(&self.kind));
+        let name = e.check("name", Label::parse(&self.name));
+        let format = e.check("format", NumberFormat::parse(&self.format));
+        let next_number = e.check(
+            "next_number",
+            crate::number::parse_integer(&self.next_number, 1, 999_999_999).map(u64::from),
+        );
+        // Restarting the counter each year repeats numbers unless the year is in them.
+        if self.yearly_reset && format.as_ref().is_some_and(|f| !f.has_year()) {
+            e.check::<()>("yearly_reset", Err(FieldError::new(Code::NumberingResetNeedsYear)));
+        }
+        let series = Some(()).and_then(|()| {
+            Some(Series {
+                kind: kind?,
+                name: name?,
+                format: format?,
+                next_number: next_number?,
+                yearly_reset: self.yearly_reset,
+            })
+        });
+        e.finish(series)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +285,33 @@ mod tests {
                 .map(String::as_str),
             Some("Ä")
         );
+    }
+
+    #[test]
+    fn series_drafts_check_their_fields() {
+        let ok = SeriesDraft {
+            name: "Rechnungen".into(),
+            ..SeriesDraft::default()
+        };
+        assert_eq!(ok.validate().unwrap().next_number, 1);
+        let bad = SeriesDraft {
+            kind: "receipt".into(),
+            name: String::new(),
+            format: "F{N:6}".into(),
+            next_number: "0".into(),
+            yearly_reset: true,
+        };
+        let fields: Vec<(String, Code)> = bad
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect();
+        assert_eq!(
+            fields.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+            ["kind", "name", "next_number", "yearly_reset"]
+        );
+        assert_eq!(fields[3].1, Code::NumberingResetNeedsYear);
     }
 
     #[test]

@@ -62,6 +62,7 @@ const PAGES = [
   ["alert-profiles", "/settings/alert-profiles"],
   ["services", "/settings/services"],
   ["import", "/settings/import"],
+  ["invoicing", "/settings/invoicing"],
   ["tickets", "/tickets"],
   ["ticket-review", "/tickets/review"],
   ["time", "/time"],

@@ -3,6 +3,7 @@
 //! The browser runs the same `domain` parse function the server runs again before it
 //! writes, so both give the same verdict with the same message code.
 
+pub mod address;
 pub mod draft;
 pub mod local_draft;
 pub mod reference_tables;

@@ -5,8 +5,9 @@ use crate::auth::{Permission, UserInfo};
 use crate::i18n::{Key, k, t};
 
 /// The tabs of Settings, each with what it needs: a billing admin sees the catalogue,
-/// the import (of the catalogue) and the API tokens; an admin sees them all.
-const TABS: [(&str, Key, &[Permission]); 6] = [
+/// invoicing (company and numbering), the import (of the catalogue) and the API tokens;
+/// an admin sees them all.
+const TABS: [(&str, Key, &[Permission]); 7] = [
     ("/settings/users", k::USERS_TITLE, &[Permission::ManageUsers]),
     ("/settings/slas", k::SETTINGS_SLAS, &[Permission::ManageSettings]),
     (
@@ -15,6 +16,7 @@ const TABS: [(&str, Key, &[Permission]); 6] = [
         &[Permission::ManageSettings],
     ),
     ("/settings/services", k::CATALOGUE_TITLE, &[Permission::ManageSales]),
+    ("/settings/invoicing", k::INVOICING_TITLE, &[Permission::ManageSales]),
     (
         "/settings/import",
         k::IMPORT_TITLE,
@@ -74,7 +76,12 @@ mod tests {
         assert_eq!(hrefs(Role::Admin).len(), TABS.len());
         assert_eq!(
             hrefs(Role::BillingAdmin),
-            ["/settings/services", "/settings/import", "/settings/api-tokens"]
+            [
+                "/settings/services",
+                "/settings/invoicing",
+                "/settings/import",
+                "/settings/api-tokens"
+            ]
         );
         assert!(hrefs(Role::Technician).is_empty());
         assert_eq!(settings_home(&user(Role::Admin)), Some("/settings/users"));

@@ -178,11 +178,7 @@ pub fn BillingForm(c: CustomerDetail, on_saved: Callback<()>, on_reload: Callbac
                     let a = company_address.clone();
                     state.update(|d| d.address = a);
                 }>{t(k::BILLING_COPY_ADDRESS)}</button>
-                <Field path="address.street" label=k::ADDRESS_STREET lens=l(|d| &d.address.street, |d| &mut d.address.street) />
-                <Field path="address.postal_code" label=k::ADDRESS_POSTAL_CODE lens=l(|d| &d.address.postal_code, |d| &mut d.address.postal_code) />
-                <Field path="address.city" label=k::ADDRESS_CITY lens=l(|d| &d.address.city, |d| &mut d.address.city) />
-                <Field path="address.region" label=k::ADDRESS_REGION lens=l(|d| &d.address.region, |d| &mut d.address.region) />
-                <Field path="address.country" label=k::ADDRESS_COUNTRY hint=k::ADDRESS_COUNTRY_HINT lens=l(|d| &d.address.country, |d| &mut d.address.country) />
+                <crate::forms::address::AddressFields state=editor.draft get=|d| &d.address set=|d| &mut d.address />
             </fieldset>
             <fieldset class="grid-form">
                 <legend>{t(k::BILLING_TAX)}</legend>
