@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod bank;
+pub mod billing_period;
 pub mod catalogue;
 pub mod check;
 pub mod company;
@@ -24,6 +25,7 @@ pub mod onboarding;
 pub mod period;
 pub mod phone;
 pub mod prefill;
+pub mod prepaid;
 pub mod rules;
 pub mod sales;
 pub mod sla;
