@@ -72,6 +72,12 @@ test("time is logged with the timer on a ticket, submitted, and approved after t
   const approved = page.locator("#time-entries tbody tr", { hasText: name });
   await expect(approved.locator("[data-status]")).toHaveText("Approved");
   await expect(approved).toContainText("No contract");
+  // the customer's Time tab lists it, approved and waiting to be invoiced
+  await page.goto(`/customers/${customer}/time`);
+  await ready(page, testInfo);
+  await expect(page.locator("#time-entries tbody tr")).toHaveCount(1);
+  await expect(page.locator("#time-entries [data-status]")).toHaveText("Approved");
+  await expect(page.locator("#customer-time-totals")).toContainText("Approved, to invoice");
   // the gate's refusal is a 409 the browser logs; nothing else may fail
   expect(errors.filter((e) => !e.includes("409 (Conflict)"))).toEqual([]);
 });

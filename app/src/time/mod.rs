@@ -5,6 +5,7 @@
 //! the contract, how it covers time and the rate (`domain::time_entry`). Un-approving is
 //! possible until the invoice run bills an entry; invoiced entries are locked.
 
+mod customer_time;
 #[cfg(feature = "ssr")]
 mod db;
 mod form;
@@ -13,6 +14,7 @@ mod table;
 mod ticket_time;
 mod timer;
 
+pub use customer_time::CustomerTime;
 pub use page::TimePage;
 pub use ticket_time::TicketTime;
 

@@ -34,10 +34,11 @@ use crate::i18n::{Key, k, t, use_locale};
 use crate::shell::use_user;
 
 /// The tabs, in order: (path segment, label).
-const TABS: [(&str, Key); 9] = [
+const TABS: [(&str, Key); 10] = [
     ("", k::CUSTOMER_OVERVIEW),
     ("contacts", k::CUSTOMER_CONTACTS),
     ("tickets", k::TICKETS_TITLE),
+    ("time", k::TIME_TITLE),
     ("contracts", k::CUSTOMER_CONTRACTS),
     ("sales", k::TAB_SALES),
     ("billing", k::TAB_BILLING),
@@ -169,6 +170,7 @@ fn Tabs(c: CustomerDetail, tab: Memo<String>) -> impl IntoView {
             "contracts" => view! { <contracts::ContractsTab c=c /> }.into_any(),
             "sales" => view! { <crate::sales::SalesItemsList customer=c.id /> }.into_any(),
             "tickets" => view! { <crate::tickets::CustomerTickets customer=c.id /> }.into_any(),
+            "time" => view! { <crate::time::CustomerTime customer=c.id /> }.into_any(),
             "billing" => view! { <billing::BillingTab c=c /> }.into_any(),
             "team" => view! { <team::TeamTab c=c /> }.into_any(),
             "portal" => view! { <portal::PortalTab c=c /> }.into_any(),
