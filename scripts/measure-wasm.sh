@@ -15,7 +15,7 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
-if $build; then cargo leptos build --release --precompress --split; fi
+if $build; then scripts/build-site.sh; fi
 scripts/wasm-budget.sh
 
 if ! command -v twiggy >/dev/null; then

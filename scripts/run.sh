@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 echo "==> Building (first build: about 15 minutes on 2 cores)"
-cargo leptos build --release --precompress --split
+scripts/build-site.sh
 exec "$CARGO_TARGET_DIR/release/onboard" serve

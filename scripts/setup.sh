@@ -55,6 +55,12 @@ if ! have wasm-opt || ! wasm-opt --version 2>/dev/null | grep -q 'version 132'; 
   (cd "$ONBOARD_TOOLS" && { [[ -f package.json ]] || npm init -y >/dev/null; } && npm install --no-audit --no-fund binaryen@132)
 fi
 
+if ! esbuild --version 2>/dev/null | grep -qx '0.24.2'; then
+  step "Installing esbuild (npm package esbuild@0.24.2: minifies the split loader)"
+  mkdir -p "$ONBOARD_TOOLS"
+  (cd "$ONBOARD_TOOLS" && { [[ -f package.json ]] || npm init -y >/dev/null; } && npm install --no-audit --no-fund esbuild@0.24.2)
+fi
+
 pg_bin_ok() {
   local d
   d=$(pg_config --bindir 2>/dev/null || true)

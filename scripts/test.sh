@@ -31,7 +31,7 @@ if [[ -n "$server_only" ]]; then echo "server-only crates in the WASM build:"; e
 echo "none of sqlx, tokio, axum, argon2, hyper, mio, tower-sessions"
 
 step "release build (server and WASM, split into lazily loaded chunks)"
-cargo leptos build --release --precompress --split
+scripts/build-site.sh
 
 step "first-load budget (every file's size; fails over 350 KB brotli)"
 scripts/wasm-budget.sh
