@@ -28,6 +28,7 @@ pub mod prefill;
 pub mod prepaid;
 pub mod rules;
 pub mod sales;
+pub mod settlement;
 pub mod sla;
 pub mod sla_clock;
 pub mod tax;
