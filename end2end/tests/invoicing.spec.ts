@@ -45,8 +45,11 @@ test("the company and the numbering are set up for invoicing", async ({ page }, 
   await expect(dialog.locator("#series-example")).toContainText(`MAD-${String(year).slice(2)}-0017`);
   await dialog.getByLabel("Format").fill("MAD {N}");
   await expect(dialog.getByText("“ ” cannot be in an invoice number")).toBeVisible();
+  // a yearly restart without the year: saving is refused in the browser, the dialog stays
   await dialog.getByLabel("Format").fill("MAD-{N:4}");
+  await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog.getByText("A counter that restarts every year needs the year in the number")).toBeVisible();
+  await expect(dialog).toBeVisible();
   await dialog.getByLabel("Format").fill("MAD-{YY}-{N:4}");
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog).toBeHidden();
