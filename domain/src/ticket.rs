@@ -74,6 +74,18 @@ pub fn ticket_number(year: i32, sequence: i64) -> String {
 
 /// The number inside a subject such as `Re: [T-2026-000123] Printer offline`, when the
 /// subject carries one in brackets (the token our mails put there).
+/// Whether `s` is a whole ticket number (`T-2026-000123`, in any case).
+pub fn is_ticket_number(s: &str) -> bool {
+    let mut parts = s.trim().splitn(3, '-');
+    parts.next().is_some_and(|t| t.eq_ignore_ascii_case("T"))
+        && parts
+            .next()
+            .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .next()
+            .is_some_and(|n| n.len() >= 6 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 pub fn number_in_subject(subject: &str) -> Option<&str> {
     let start = subject.find("[T-")? + 1;
     let rest = &subject[start..];
@@ -192,6 +204,15 @@ fn parse_watchers(e: &mut Errors, input: &str) -> Option<Vec<Email>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_ticket_numbers() {
+        assert!(is_ticket_number("T-2026-000123"));
+        assert!(is_ticket_number(" t-2026-1234567 "));
+        assert!(!is_ticket_number("T-2026-123"));
+        assert!(!is_ticket_number("Drucker T-2026-000123"));
+        assert!(!is_ticket_number("T-26-000123"));
+    }
 
     #[test]
     fn a_draft_needs_a_title_and_checks_the_rest() {
