@@ -119,12 +119,33 @@ pub fn text_with(locale: Locale, key: Key, params: &[(&str, &str)]) -> String {
     fill(text(locale, key), params.iter().copied())
 }
 
-/// Fills `{name}` placeholders; unknown placeholders stay as they are.
+/// Fills `{name}` placeholders in one pass; unknown placeholders stay as they are, and a
+/// value that itself holds braces (a customer's text) is never filled again.
 pub fn fill<'a>(template: &str, params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut out = template.to_string();
-    for (name, value) in params {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let params: Vec<(&str, &str)> = params.into_iter().collect();
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            params
+                .iter()
+                .find(|(n, _)| *n == &after[..close])
+                .map(|(_, v)| (close, *v))
+        });
+        match value {
+            Some((close, v)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -168,6 +189,7 @@ mod tests {
         assert_eq!(key, k::NAV_CUSTOMERS);
         assert_eq!(text(Locale::De, key), "Kunden");
         assert_eq!(fill("Hallo {name}!", [("name", "Anna")]), "Hallo Anna!");
+        assert_eq!(fill("{a} {b} {c}", [("a", "{b}"), ("b", "x")]), "{b} x {c}");
         assert!(Key::from_name("no.such.key").is_none());
     }
 }

@@ -15,6 +15,7 @@ use crate::error::{Code, Errors, FieldError};
 use crate::sla::TimeZoneName;
 use crate::tax::TaxArea;
 use crate::text::{CustomerName, Label};
+use crate::value::string_value;
 use crate::vat::VatId;
 
 /// A German tax number (Steuernummer) as the tax office writes it: 10 to 13 digits,
@@ -32,24 +33,9 @@ impl TaxNumber {
         }
         Ok(TaxNumber(s.split_whitespace().collect::<Vec<_>>().join(" ")))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for TaxNumber {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        TaxNumber::parse(&s).map_err(|e| e.code.as_str().to_owned())
-    }
-}
-
-impl From<TaxNumber> for String {
-    fn from(t: TaxNumber) -> String {
-        t.0
-    }
-}
+string_value!(TaxNumber);
 
 /// The form as typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -149,8 +149,14 @@ impl Currency {
 
     /// Rounds to the minor units, half away from zero.
     pub fn round(self, amount: Decimal) -> Decimal {
-        amount.round_dp_with_strategy(self.minor_units, RoundingStrategy::MidpointAwayFromZero)
+        round_money(amount, self.minor_units)
     }
+}
+
+/// Rounds money to `minor_units` decimals, half away from zero (`round_dp` alone would round
+/// half to even): the one rounding of every amount and VAT sum.
+pub fn round_money(amount: Decimal, minor_units: u32) -> Decimal {
+    amount.round_dp_with_strategy(minor_units, RoundingStrategy::MidpointAwayFromZero)
 }
 
 impl std::fmt::Display for Currency {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Code, Errors, FieldError};
 use crate::period::choice;
 use crate::text::Label;
+use crate::value::parse_via_string;
 
 /// The longest invoice number (DATEV's Belegfeld 1).
 pub const MAX_NUMBER_CHARS: usize = 36;
@@ -128,18 +129,13 @@ impl NumberFormat {
     }
 }
 
-impl TryFrom<String> for NumberFormat {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        NumberFormat::parse(&s).map_err(|e| e.code.as_str().to_owned())
+impl std::fmt::Display for NumberFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.raw)
     }
 }
 
-impl From<NumberFormat> for String {
-    fn from(f: NumberFormat) -> String {
-        f.raw
-    }
-}
+parse_via_string!(NumberFormat);
 
 /// Where a series' counter stands: the next number to give, and the year it counts in
 /// (for a yearly reset).
@@ -223,6 +219,21 @@ pub struct Series {
 }
 
 impl SeriesDraft {
+    /// The number the next document dated in `year` gets, as typed — `counter_year` is the
+    /// year the stored counter counts in (a yearly series starts again at 1 in a new one);
+    /// `None` while the format or the counter is not valid. The list and the edit dialog
+    /// show the same example by it.
+    pub fn next_example(&self, counter_year: Option<i32>, year: i32) -> Option<String> {
+        let format = NumberFormat::parse(&self.format).ok()?;
+        let next = self.next_number.trim().parse::<u64>().ok().filter(|n| *n >= 1)?;
+        let counter = SeriesCounter {
+            next,
+            year: counter_year,
+            yearly_reset: self.yearly_reset,
+        };
+        Some(format.render(year, counter.peek(year)))
+    }
+
     pub fn validate(&self) -> Result<Series, Vec<FieldError>> {
         let mut e = Errors::new("");
         let kind = e.check("kind", SeriesKind::parse(&self.kind));
@@ -312,6 +323,21 @@ mod tests {
             ["kind", "name", "next_number", "yearly_reset"]
         );
         assert_eq!(fields[3].1, Code::NumberingResetNeedsYear);
+        let next = SeriesDraft {
+            next_number: "42".into(),
+            ..ok.clone()
+        };
+        assert_eq!(next.next_example(Some(2026), 2026).as_deref(), Some("RE-2026-00042"));
+        assert_eq!(
+            next.next_example(Some(2026), 2027).as_deref(),
+            Some("RE-2027-00001"),
+            "a new year"
+        );
+        assert_eq!(
+            next.next_example(None, 2027).as_deref(),
+            Some("RE-2027-00042"),
+            "never numbered yet"
+        );
     }
 
     #[test]

@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::billing_period::ServicePeriod;
-use crate::tax::round_money;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -55,7 +54,6 @@ pub struct VersionSlice {
 /// period)`, oldest first — one slice per version in force, each prorated by its own days
 /// and rounded once. A quantity change mid-period is two slices.
 pub fn versioned(piece: &ServicePeriod, versions: &[(NaiveDate, Decimal)], minor_units: u32) -> Vec<VersionSlice> {
-    let full = Decimal::from(piece.full_days());
     let mut out = Vec::new();
     for (i, (from, amount)) in versions.iter().enumerate() {
         let until = versions.get(i + 1).map(|(next, _)| *next - Duration::days(1));
@@ -64,16 +62,15 @@ pub fn versioned(piece: &ServicePeriod, versions: &[(NaiveDate, Decimal)], minor
         if start > end {
             continue;
         }
-        let days = Decimal::from((end - start).num_days() + 1);
-        let slice_amount = if start == piece.period_start && end == piece.period_end {
-            round_money(*amount, minor_units)
-        } else {
-            round_money(*amount * days / full, minor_units)
+        let slice = ServicePeriod {
+            from: start,
+            to: end,
+            ..*piece
         };
         out.push(VersionSlice {
             from: start,
             to: end,
-            amount: slice_amount,
+            amount: slice.prorate(*amount, minor_units),
         });
     }
     out

@@ -6,11 +6,12 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::TaxCategory;
 use crate::customer::{TaxRegion, TaxTreatment};
+pub use crate::money::round_money;
 use crate::period::choice;
 
 choice!(
@@ -111,11 +112,6 @@ pub fn rate_for(
         (TaxTreatment::Standard, TaxRegion::NonEu) => zero(VatCategory::OutsideScope),
         _ => domestic_rate(area, category),
     }
-}
-
-/// Rounds money half away from zero (`round_dp` alone would round half to even).
-pub fn round_money(amount: Decimal, minor_units: u32) -> Decimal {
-    amount.round_dp_with_strategy(minor_units, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// One row of a document's VAT breakdown.

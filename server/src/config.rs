@@ -47,7 +47,7 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// `ONBOARD_MAIL_FROM` (default `Support <support@ONBOARD_MAIL_DOMAIN>`): the sender of
     /// Onboard's mail; replies to it should reach the mailbox Onboard reads.
-    pub mail_from: String,
+    pub mail_from: lettre::message::Mailbox,
     /// `ONBOARD_MAIL_DIR` (default `outbox` beside the embedded database's directory):
     /// where mail goes as `.eml` files without SMTP.
     pub mail_dir: PathBuf,
@@ -99,14 +99,14 @@ impl Config {
         let data_dir = get("ONBOARD_DATA_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(default_data_dir);
-        let mail_from = get("ONBOARD_MAIL_FROM").unwrap_or_else(|| format!("Support <support@{mail_domain}>"));
-        if let Err(e) = mail_from.parse::<lettre::message::Mailbox>() {
-            return Err(ConfigError::Invalid {
+        let from = get("ONBOARD_MAIL_FROM").unwrap_or_else(|| format!("Support <support@{mail_domain}>"));
+        let mail_from = from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| ConfigError::Invalid {
                 name: "ONBOARD_MAIL_FROM",
-                value: mail_from,
+                value: from.clone(),
                 reason: e.to_string(),
-            });
-        }
+            })?;
         let imap = match get("ONBOARD_IMAP_URL") {
             None => None,
             Some(raw) => Some(

@@ -125,10 +125,7 @@ async fn serve(config: Config) -> Result<(), String> {
     server::outbox::Sender {
         pool: db.pool.clone(),
         transport: server::outbox::Transport::from_config(config.smtp_url.as_deref(), config.mail_dir.clone())?,
-        from: config
-            .mail_from
-            .parse()
-            .map_err(|e| format!("ONBOARD_MAIL_FROM: {e}"))?,
+        from: config.mail_from.clone(),
         mail_domain: config.mail_domain.clone(),
         public_url: config.public_url.clone(),
     }

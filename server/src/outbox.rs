@@ -76,6 +76,7 @@ struct Row {
     id: Uuid,
     kind: String,
     ticket_id: Option<Uuid>,
+    ticket_number: Option<String>,
     to_address: String,
     to_name: Option<String>,
     subject: String,
@@ -160,14 +161,11 @@ impl Sender {
             b = b.header(AutoSubmitted);
         }
         let mut body = r.body.clone();
-        if let Some(ticket) = r.ticket_id {
-            let number: Option<&str> = r.subject.split(['[', ']']).nth(1);
-            if let Some(n) = number {
-                b = b.header(TicketHeader(n.to_owned()));
-            }
-            if let (Some(url), "assignee_reply") = (&self.public_url, r.kind.as_str()) {
-                body.push_str(&format!("\n\n{url}/tickets/{ticket}"));
-            }
+        if let Some(n) = &r.ticket_number {
+            b = b.header(TicketHeader(n.clone()));
+        }
+        if let (Some(ticket), Some(url), "assignee_reply") = (r.ticket_id, &self.public_url, r.kind.as_str()) {
+            body.push_str(&format!("\n\n{url}/tickets/{ticket}"));
         }
         b.header(ContentType::TEXT_PLAIN).body(body).map_err(|e| e.to_string())
     }
@@ -194,12 +192,12 @@ impl Sender {
     pub async fn send_due(&self) -> Result<Sent, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let rows: Vec<Row> = sqlx::query_as(
-            "select id, kind, ticket_id, to_address, to_name, subject, body, in_reply_to, references_ids,
-                    auto_submitted, attempts, created_at
-               from outbound_mail
-              where sent_at is null and failed_at is null and next_attempt_at <= now()
-              order by next_attempt_at, id limit $1
-              for update skip locked",
+            "select o.id, o.kind, o.ticket_id, t.number as ticket_number, o.to_address, o.to_name, o.subject, o.body,
+                    o.in_reply_to, o.references_ids, o.auto_submitted, o.attempts, o.created_at
+               from outbound_mail o left join tickets t on t.id = o.ticket_id
+              where o.sent_at is null and o.failed_at is null and o.next_attempt_at <= now()
+              order by o.next_attempt_at, o.id limit $1
+              for update of o skip locked",
         )
         .bind(BATCH)
         .fetch_all(&mut *tx)

@@ -3,7 +3,7 @@
 use chrono::Datelike;
 use domain::AddressDraft;
 use domain::company::{Company, CompanyDraft};
-use domain::numbering::{NumberFormat, Series, SeriesCounter, SeriesDraft};
+use domain::numbering::{Series, SeriesDraft};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -154,27 +154,21 @@ struct SeriesDb {
 }
 
 fn row(s: SeriesDb, year: i32) -> SeriesRow {
-    let counter = SeriesCounter {
-        next: s.next_number as u64,
-        year: s.counter_year,
+    let draft = SeriesDraft {
+        kind: s.kind,
+        name: s.name,
+        format: s.format,
+        next_number: s.next_number.to_string(),
         yearly_reset: s.yearly_reset,
     };
-    let next_example = NumberFormat::parse(&s.format)
-        .map(|f| f.render(year, counter.peek(year)))
-        .unwrap_or_default();
     SeriesRow {
         id: s.id,
         version: s.version,
-        draft: SeriesDraft {
-            kind: s.kind,
-            name: s.name,
-            format: s.format,
-            next_number: s.next_number.to_string(),
-            yearly_reset: s.yearly_reset,
-        },
+        next_example: draft.next_example(s.counter_year, year).unwrap_or_default(),
+        draft,
+        counter_year: s.counter_year,
         is_default: s.is_default,
         issued: s.issued,
-        next_example,
     }
 }
 
@@ -196,7 +190,6 @@ pub async fn save_series(
     s: &Series,
 ) -> Result<SeriesRow, AppError> {
     let mut tx = pool.begin().await?;
-    let taken = |_| AppError::validation(vec![FieldProblem::new("name", "numbering.name_taken")]);
     let id = match id {
         None => sqlx::query_scalar(
             "insert into invoice_series (kind, name, format, next_number, yearly_reset, is_default)
@@ -210,7 +203,7 @@ pub async fn save_series(
         .bind(s.yearly_reset)
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| unique_name(e).map_or_else(|e| e, taken))?,
+        .map_err(name_taken)?,
         Some(id) => {
             let current: Option<(i32, String, String, i64, bool, i64)> = sqlx::query_as(
                 "select version, kind, format, next_number, yearly_reset, issued from invoice_series where id = $1 for update",
@@ -245,7 +238,7 @@ pub async fn save_series(
             .bind(s.yearly_reset)
             .execute(&mut *tx)
             .await
-            .map_err(|e| unique_name(e).map_or_else(|e| e, taken))?;
+            .map_err(name_taken)?;
             id
         }
     };
@@ -257,11 +250,13 @@ pub async fn save_series(
         .ok_or(AppError::NotFound)
 }
 
-/// `Ok(())` when `e` is the unique name index refusing; the error otherwise.
-fn unique_name(e: sqlx::Error) -> Result<(), AppError> {
+/// The unique name index refusing is a field error on `name`; anything else stays itself.
+fn name_taken(e: sqlx::Error) -> AppError {
     match &e {
-        sqlx::Error::Database(d) if d.constraint() == Some("invoice_series_name_key") => Ok(()),
-        _ => Err(e.into()),
+        sqlx::Error::Database(d) if d.constraint() == Some("invoice_series_name_key") => {
+            AppError::validation(vec![FieldProblem::new("name", "numbering.name_taken")])
+        }
+        _ => e.into(),
     }
 }
 

@@ -38,6 +38,8 @@ pub struct SeriesRow {
     pub id: Uuid,
     pub version: i32,
     pub draft: SeriesDraft,
+    /// The year the counter counts in (`None` before the first number).
+    pub counter_year: Option<i32>,
     pub is_default: bool,
     /// Numbers given so far; once one is, format and counter are fixed.
     pub issued: i64,

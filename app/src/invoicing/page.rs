@@ -4,7 +4,7 @@
 //! the first invoice run asks for.
 
 use domain::company::{CompanyDraft, CompanyGap};
-use domain::numbering::{NumberFormat, SeriesCounter, SeriesDraft, SeriesKind};
+use domain::numbering::{SeriesDraft, SeriesKind};
 use domain::tax::TaxArea;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -158,18 +158,14 @@ fn CompanyCard(loaded: CompanyForm, on_saved: Callback<()>) -> impl IntoView {
     }
 }
 
-/// The next number of a series as typed, or nothing while the format is not valid.
-fn example(d: &SeriesDraft) -> Option<String> {
-    use chrono::Datelike;
-    let year = chrono::Utc::now().year();
-    let format = NumberFormat::parse(&d.format).ok()?;
-    let next = d.next_number.trim().parse::<u64>().ok().filter(|n| *n >= 1)?;
-    let counter = SeriesCounter {
-        next,
-        year: Some(year),
-        yearly_reset: d.yearly_reset,
-    };
-    Some(format.render(year, counter.peek(year)))
+/// The series the dialog edits: which (`None` for a new one), at which version, whether it
+/// has given numbers, and the year its counter counts in.
+#[derive(Clone, Copy)]
+struct Editing {
+    id: Option<Uuid>,
+    version: Option<i32>,
+    used: bool,
+    counter_year: Option<i32>,
 }
 
 #[component]
@@ -187,7 +183,7 @@ fn SeriesCard(ready: RwSignal<Option<Readiness>>, on_confirmed: Callback<Readine
     };
     Effect::new(move |_| reload());
     // The dialog: which series (None: a new one), its version, the draft.
-    let editing = RwSignal::new(None::<(Option<Uuid>, Option<i32>, bool)>);
+    let editing = RwSignal::new(None::<Editing>);
     let draft = RwSignal::new(SeriesDraft::default());
     let errors = Memo::new(move |_| draft.with(|d| d.validate().err().unwrap_or_default()));
     let ctx = FieldContext::new(errors);
@@ -195,7 +191,7 @@ fn SeriesCard(ready: RwSignal<Option<Readiness>>, on_confirmed: Callback<Readine
     let open = Signal::derive(move || editing.get().is_some());
     let confirming = RwSignal::new(false);
     let save = move |_| {
-        let Some((id, version, _)) = editing.get_untracked() else {
+        let Some(Editing { id, version, .. }) = editing.get_untracked() else {
             return;
         };
         if !errors.with_untracked(Vec::is_empty) {
@@ -262,7 +258,12 @@ fn SeriesCard(ready: RwSignal<Option<Readiness>>, on_confirmed: Callback<Readine
                                     ctx.attempted.set(false);
                                     ctx.server.set(Vec::new());
                                     error.set(None);
-                                    editing.set(Some((Some(row.id), Some(row.version), row.issued > 0)));
+                                    editing.set(Some(Editing {
+                                        id: Some(row.id),
+                                        version: Some(row.version),
+                                        used: row.issued > 0,
+                                        counter_year: row.counter_year,
+                                    }));
                                 }>{t(k::SETTINGS_EDIT)}</button></td>
                             </tr>
                         }
@@ -275,7 +276,12 @@ fn SeriesCard(ready: RwSignal<Option<Readiness>>, on_confirmed: Callback<Readine
                     ctx.attempted.set(false);
                     ctx.server.set(Vec::new());
                     error.set(None);
-                    editing.set(Some((None, None, false)));
+                    editing.set(Some(Editing {
+                        id: None,
+                        version: None,
+                        used: false,
+                        counter_year: None,
+                    }));
                 }>{t(k::INVOICING_SERIES_ADD)}</button>
                 <button type="button" class="button primary" id="confirm-numbering" disabled=move || confirming.get() on:click=confirm>
                     {t(k::INVOICING_CONFIRM)}</button>
@@ -291,7 +297,7 @@ fn SeriesCard(ready: RwSignal<Option<Readiness>>, on_confirmed: Callback<Readine
         <Dialog id="series-dialog" title=Signal::derive(move || t(k::INVOICING_SERIES_EDIT).to_string())
             open=open on_close=Callback::new(move |_| editing.set(None))>
             {provide_context(ctx)}
-            <Show when=move || editing.get().is_some_and(|e| e.2)>
+            <Show when=move || editing.get().is_some_and(|e| e.used)>
                 <p class="warning">{t(k::INVOICING_SERIES_USED)}</p>
             </Show>
             <div class="grid-form">
@@ -307,7 +313,11 @@ fn SeriesCard(ready: RwSignal<Option<Readiness>>, on_confirmed: Callback<Readine
             </label>
             <p class="field-error" aria-live="polite">{move || ctx.message("yearly_reset")}</p>
             <p id="series-example">{t(k::INVOICING_EXAMPLE)} " "
-                <code>{move || draft.with(example).unwrap_or_else(|| "—".into())}</code></p>
+                <code>{move || {
+                    use chrono::Datelike;
+                    let counter_year = editing.get().and_then(|e| e.counter_year);
+                    draft.with(|d| d.next_example(counter_year, chrono::Utc::now().year())).unwrap_or_else(|| "—".into())
+                }}</code></p>
             {move || error.get().map(|e| view! { <ErrorNotice error=e /> })}
             <div class="actions">
                 <button type="button" class="button" on:click=move |_| editing.set(None)>{t(k::SETTINGS_CANCEL)}</button>

@@ -89,24 +89,7 @@ pub fn render(locale: Locale, key: &str, params: &[(&str, &str)]) -> String {
         Locale::En => 2,
     }];
     let template = table.get(key).map(String::as_str).unwrap_or(key);
-    let mut out = String::with_capacity(template.len() + 64);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}').map(|close| (&after[..close], close)) {
-            Some((name, close)) if params.iter().any(|(n, _)| *n == name) => {
-                out.push_str(params.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).unwrap_or(""));
-                rest = &after[close + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    crate::i18n::fill(template, params.iter().copied())
 }
 
 /// One message to write.
@@ -119,9 +102,36 @@ struct Mail<'a> {
     body: String,
     /// Written by a person (a staff reply), not generated.
     personal: bool,
+    thread: &'a Thread,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// The customer's mail on a ticket our message answers: In-Reply-To is the latest,
+/// References the first and the latest.
+#[derive(Default)]
+struct Thread {
+    in_reply_to: Option<String>,
+    references: Vec<String>,
+}
+
+impl Thread {
+    async fn of(conn: &mut PgConnection, ticket: Uuid) -> Result<Thread, AppError> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "select m.message_id from ticket_messages tm join inbound_messages m on m.id = tm.inbound_id
+              where tm.ticket_id = $1 and m.message_id is not null order by tm.created_at, tm.id",
+        )
+        .bind(ticket)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut references: Vec<String> = ids.first().into_iter().chain(ids.last()).cloned().collect();
+        references.dedup();
+        Ok(Thread {
+            in_reply_to: ids.last().cloned(),
+            references,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
 struct Recipient {
     address: String,
     name: Option<String>,
@@ -134,17 +144,12 @@ impl Recipient {
     }
 }
 
-/// Writes `mail` unless the same event already wrote it to that recipient; threading
-/// headers point at the customer's latest message on the ticket and the one that opened it.
+/// Writes `mail` unless the same event already wrote it to that recipient.
 async fn write(conn: &mut PgConnection, mail: Mail<'_>) -> Result<(), AppError> {
     sqlx::query(
         "insert into outbound_mail (dedupe_key, kind, ticket_id, to_address, to_name, language, subject, body,
                                     auto_submitted, in_reply_to, references_ids)
-         select $1, $2, $3, $4, $5, $6, $7, $8, $9, ids[cardinality(ids)],
-                case when cardinality(ids) > 1 then array[ids[1], ids[cardinality(ids)]] else ids end
-           from (select array(select m.message_id from ticket_messages tm join inbound_messages m on m.id = tm.inbound_id
-                               where tm.ticket_id = $3 and m.message_id is not null
-                               order by tm.created_at, tm.id) as ids) threads
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          on conflict (dedupe_key) do nothing",
     )
     .bind(&mail.dedupe_key)
@@ -156,9 +161,21 @@ async fn write(conn: &mut PgConnection, mail: Mail<'_>) -> Result<(), AppError> 
     .bind(&mail.subject)
     .bind(&mail.body)
     .bind(!mail.personal)
+    .bind(&mail.thread.in_reply_to)
+    .bind(&mail.thread.references)
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The signature under every message to a customer, with the reply hint on ticket mail.
+fn footer(locale: Locale, number: Option<&str>) -> String {
+    let mut out = format!("\n\n-- \n{}", render(locale, "signature", &[]));
+    if let Some(n) = number {
+        out.push('\n');
+        out.push_str(&render(locale, "reply_hint", &[("number", n)]));
+    }
+    out
 }
 
 /// The language a customer's contacts are written to in.
@@ -240,13 +257,8 @@ pub async fn ticket(
         )
     };
     let greeting = |r: &Recipient| r.name.clone().unwrap_or_default();
-    let with_hint = |r: &Recipient, body: String| {
-        format!(
-            "{body}\n\n-- \n{}\n{}",
-            render(r.locale(), "signature", &[]),
-            render(r.locale(), "reply_hint", &[("number", &f.number)])
-        )
-    };
+    let with_hint = |r: &Recipient, body: String| body + &footer(r.locale(), Some(&f.number));
+    let thread = Thread::of(conn, ticket).await?;
     let reporter = f.contact_name.clone().or(f.contact_email.clone()).unwrap_or_default();
     let key = |kind: Kind, event: &str, r: &Recipient| {
         format!("{}:{ticket}:{event}:{}", kind.as_str(), r.address.to_lowercase())
@@ -291,22 +303,27 @@ pub async fn ticket(
                         subject: subject(r),
                         body: with_hint(r, body),
                         personal: false,
+                        thread: &thread,
                     },
                 )
                 .await?;
             }
         }
         TicketEvent::Reply { message, body } => {
-            let watchers: Vec<Recipient> = sqlx::query_as(&format!(
-                "select w.email as address, null::text as name, {CUSTOMER_LANGUAGE} as language
-                   from ticket_watchers w join tickets t on t.id = w.ticket_id join customers c on c.id = t.customer_id
-                  where w.ticket_id = $1 order by w.email"
-            ))
-            .bind(ticket)
-            .fetch_all(&mut *conn)
-            .await?;
+            let watchers: Vec<String> =
+                sqlx::query_scalar("select email from ticket_watchers where ticket_id = $1 order by email")
+                    .bind(ticket)
+                    .fetch_all(&mut *conn)
+                    .await?;
+            // Watchers speak the customer's language, as its contacts do.
+            let watchers = watchers.into_iter().map(|address| Recipient {
+                address,
+                name: None,
+                language: f.language.clone(),
+            });
             let mut told: Vec<String> = Vec::new();
-            for r in contact.iter().chain(&watchers) {
+            for r in contact.iter().cloned().chain(watchers) {
+                let r = &r;
                 let lower = r.address.to_lowercase();
                 if told.contains(&lower) {
                     continue;
@@ -327,6 +344,7 @@ pub async fn ticket(
                         subject: subject(r),
                         body: with_hint(r, text),
                         personal: true,
+                        thread: &thread,
                     },
                 )
                 .await?;
@@ -358,6 +376,7 @@ pub async fn ticket(
                     subject: render(r.locale(), "assignee_reply.subject", &params),
                     body: render(r.locale(), "assignee_reply.body", &params),
                     personal: false,
+                    thread: &thread,
                 },
             )
             .await?;
@@ -395,12 +414,9 @@ pub async fn main_contact_only(
             dedupe_key: format!("main_contact_only:{}:{day}", to.to_lowercase()),
             to: &r,
             subject: render(r.locale(), "main_contact_only.subject", &params),
-            body: format!(
-                "{}\n\n-- \n{}",
-                render(r.locale(), "main_contact_only.body", &params),
-                render(r.locale(), "signature", &[])
-            ),
+            body: render(r.locale(), "main_contact_only.body", &params) + &footer(r.locale(), None),
             personal: false,
+            thread: &Thread::default(),
         },
     )
     .await
