@@ -115,7 +115,11 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Title formatter=|title: String| if title.is_empty() { "Onboard".to_string() } else { format!("{title} · Onboard") } />
+        // The empty text is the bottom of leptos_meta's title stack: while a page swaps its
+        // `<Title>` (a Transition re-rendering, a route change) the stack is never empty, so
+        // the document reads "Onboard" for that moment instead of having no title at all
+        // (axe's document-title rule caught the gap once in CI).
+        <Title text="" formatter=|title: String| if title.is_empty() { "Onboard".to_string() } else { format!("{title} · Onboard") } />
         <Router>
             <shell::ShellContext>
             <Routes fallback=|| view! { <shell::NotFound /> }>

@@ -82,8 +82,8 @@ const CURRENCIES: &[(&str, u32)] = &[
 /// The largest amount we accept in a form: well above any MSP invoice, far below overflow.
 const MAX_AMOUNT: i64 = 1_000_000_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(into = "String")]
 pub struct Currency {
     code: &'static str,
     minor_units: u32,
@@ -166,6 +166,15 @@ impl std::fmt::Display for Currency {
 }
 
 parse_via_string!(Currency);
+
+// By hand, not derived with `try_from`: the derive sees the `&'static str` field and
+// implements `Deserialize<'static>` only, which no struct holding a currency could derive on.
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        Currency::parse(&code).map_err(|_| serde::de::Error::custom(format!("unknown currency {code:?}")))
+    }
+}
 
 /// An amount of money with at most its currency's minor units. Canonical form `1234.50 EUR`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
