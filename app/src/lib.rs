@@ -12,6 +12,7 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod imports;
+pub mod invoices;
 pub mod invoicing;
 pub mod mail;
 pub mod routes;

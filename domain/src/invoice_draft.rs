@@ -61,6 +61,41 @@ pub struct DraftDocument {
     pub appendix: Vec<Uuid>,
 }
 
+impl DraftDocument {
+    /// The full credit note of this invoice: every line and amount negated (the quantity
+    /// too, so quantity × price still gives the amount); it lists no time of its own.
+    pub fn negated(&self) -> DraftDocument {
+        DraftDocument {
+            kind: DocumentKind::CreditNote,
+            currency: self.currency,
+            lines: self
+                .lines
+                .iter()
+                .map(|l| {
+                    let mut l = l.clone();
+                    l.charge.quantity = -l.charge.quantity;
+                    l.charge.amount = -l.charge.amount;
+                    l.charge.entries.clear();
+                    l
+                })
+                .collect(),
+            vat: self
+                .vat
+                .iter()
+                .map(|g| VatGroup {
+                    rate: g.rate,
+                    base: -g.base,
+                    vat: -g.vat,
+                })
+                .collect(),
+            net: -self.net,
+            tax: -self.tax,
+            gross: -self.gross,
+            appendix: vec![],
+        }
+    }
+}
+
 /// What a run makes for one bill-to customer: its documents, or why it is parked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerDraft {

@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod embedded_pg;
 pub mod imap;
+pub mod invoice_worker;
 pub mod outbox;
 pub mod transfer;
 pub mod web;

@@ -55,6 +55,20 @@ enum Command {
     /// ONBOARD_IMAP_POLL_SECS): every message is taken in, then moved to the Processed
     /// folder. Prints what it did as JSON; exits with 75 when the mailbox was unreachable.
     MailPoll,
+    /// Run the invoice run for a cutoff date: preview (printed per currency, with the
+    /// parked customers), then, after confirmation or with --yes, finalise with progress.
+    /// The same run as Sales & billing → Invoice runs; safe to interrupt and run again.
+    InvoiceRun {
+        /// Bill everything due on or before this date (YYYY-MM-DD), usually the 1st.
+        #[arg(long)]
+        cutoff: chrono::NaiveDate,
+        /// Only compute and print the preview.
+        #[arg(long)]
+        preview: bool,
+        /// Finalise without asking.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[tokio::main]
@@ -94,6 +108,7 @@ async fn main() -> ExitCode {
         Command::Migrate => Database::open(&config).await.map_err(|e| e.to_string()).map(|_| ()),
         Command::Import { kind, file, dry_run } => import(config, &kind, &file, dry_run).await,
         Command::Export { kind, file } => export(config, &kind, file.as_deref()).await,
+        Command::InvoiceRun { cutoff, preview, yes } => invoice_run(config, cutoff, preview, yes).await,
         Command::MailIngest | Command::MailPoll => unreachable!("handled above"),
     };
     match result {
@@ -122,6 +137,7 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     server::web::spawn_session_sweeper(db.pool.clone());
     server::web::spawn_sla_alerts(db.pool.clone());
+    server::invoice_worker::spawn(db.pool.clone());
     server::outbox::Sender {
         pool: db.pool.clone(),
         transport: server::outbox::Transport::from_config(config.smtp_url.as_deref(), config.mail_dir.clone())?,
@@ -269,4 +285,79 @@ fn describe(e: &AppError) -> String {
             .join("; "),
         other => other.message(domain::Locale::En),
     }
+}
+
+/// `onboard invoice-run`: start, preview, and (confirmed) finalise a run, printing progress.
+async fn invoice_run(config: Config, cutoff: chrono::NaiveDate, preview_only: bool, yes: bool) -> Result<(), String> {
+    use app::invoices::{db, run};
+    let db_handle = Database::open(&config).await.map_err(|e| e.to_string())?;
+    let pool = db_handle.pool.clone();
+    let show = |e: AppError| match e {
+        AppError::Validation { fields } => fields.iter().map(|f| f.code.clone()).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    };
+    let id = run::start(&pool, cutoff, None).await.map_err(show)?;
+    println!("invoice run {id} for cutoff {cutoff}: computing the preview");
+    let mut last = -1;
+    run::work(&pool, id, |done, total| {
+        if done != last {
+            eprint!("\r  {done} / {total} customers");
+            last = done;
+        }
+    })
+    .await
+    .map_err(show)?;
+    eprintln!();
+    let status = db::status(&pool, id).await.map_err(show)?;
+    let c = &status.counts;
+    println!(
+        "preview: {} to invoice, {} with nothing due, {} parked",
+        c.ready, c.empty, c.parked
+    );
+    for (currency, net) in &status.totals {
+        println!("  net {net} {currency}");
+    }
+    if c.parked > 0 {
+        for row in db::customers(&pool, id, Some("parked"), 0).await.map_err(show)? {
+            println!("  parked: {} ({:?})", row.name, row.reason);
+        }
+    }
+    if preview_only || c.ready == 0 {
+        return Ok(());
+    }
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            return Err("not finalised: pass --yes to finalise without asking".into());
+        }
+        print!("Finalise {} customers' documents now? [y/N] ", c.ready);
+        std::io::stdout().flush().map_err(|e| e.to_string())?;
+        let mut answer = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .map_err(|e| e.to_string())?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "j" | "ja" | "s" | "si" | "sí") {
+            println!("not finalised; the preview stays in Sales & billing → Invoice runs");
+            return Ok(());
+        }
+    }
+    let today = app::invoices::today(&pool).await.map_err(show)?;
+    run::approve(&pool, id, None, today).await.map_err(show)?;
+    let mut last = -1;
+    run::work(&pool, id, |done, total| {
+        if done != last {
+            eprint!("\r  finalised {done} / {total}");
+            last = done;
+        }
+    })
+    .await
+    .map_err(show)?;
+    eprintln!();
+    let status = db::status(&pool, id).await.map_err(show)?;
+    println!(
+        "finished: {} documents issued, {} customers changed since the preview, {} parked",
+        status.documents, status.counts.changed, status.counts.parked
+    );
+    db_handle.close().await;
+    Ok(())
 }
