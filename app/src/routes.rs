@@ -235,6 +235,62 @@ impl LazyRoute for InvoicingRoute {
     }
 }
 
+/// `/invoices/runs`.
+pub struct InvoiceRunsRoute;
+
+#[lazy_route]
+impl LazyRoute for InvoiceRunsRoute {
+    fn data() -> Self {
+        InvoiceRunsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::invoices::InvoiceRunsPage /> }.into_any()
+    }
+}
+
+/// `/invoices/runs/:id`.
+pub struct InvoiceRunRoute;
+
+#[lazy_route]
+impl LazyRoute for InvoiceRunRoute {
+    fn data() -> Self {
+        InvoiceRunRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::invoices::InvoiceRunPage /> }.into_any()
+    }
+}
+
+/// `/invoices`.
+pub struct InvoicesRoute;
+
+#[lazy_route]
+impl LazyRoute for InvoicesRoute {
+    fn data() -> Self {
+        InvoicesRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::invoices::InvoicesPage /> }.into_any()
+    }
+}
+
+/// `/invoices/:id`.
+pub struct InvoiceRoute;
+
+#[lazy_route]
+impl LazyRoute for InvoiceRoute {
+    fn data() -> Self {
+        InvoiceRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::invoices::InvoicePage /> }.into_any()
+    }
+}
+
 /// `/tickets`: the service desk's queues.
 pub struct TicketsRoute;
 

@@ -63,6 +63,8 @@ const PAGES = [
   ["services", "/settings/services"],
   ["import", "/settings/import"],
   ["invoicing", "/settings/invoicing"],
+  ["invoice-runs", "/invoices/runs"],
+  ["invoices", "/invoices"],
   ["tickets", "/tickets"],
   ["ticket-review", "/tickets/review"],
   ["time", "/time"],

@@ -388,6 +388,8 @@ type DetailRow = (
     Option<Uuid>,
 );
 
+type EntryRow = (Uuid, NaiveDate, i32, Option<i32>, String, Option<String>, Option<i32>);
+
 pub async fn invoice(pool: &PgPool, id: Uuid) -> Result<InvoiceDetail, AppError> {
     let mut conn = pool.acquire().await?;
     let row: InvoiceSqlRow = sqlx::query_as(&format!(
@@ -419,7 +421,7 @@ pub async fn invoice(pool: &PgPool, id: Uuid) -> Result<InvoiceDetail, AppError>
             None => Ok(None),
         }
     };
-    let entries: Vec<(Uuid, NaiveDate, i32, Option<i32>, String, Option<String>, Option<i32>)> = sqlx::query_as(
+    let entries: Vec<EntryRow> = sqlx::query_as(
         "select t.id, t.work_date, t.minutes, t.billable_minutes, u.name, t.notes, e.line
            from invoice_entries e join time_entries t on t.id = e.entry_id join users u on u.id = t.user_id
           where e.invoice_id = $1 order by t.work_date, t.start_time, t.id",

@@ -72,7 +72,7 @@ pub async fn load(conn: &mut PgConnection, bill_to: &[Uuid], cutoff: NaiveDate) 
             .bind(bill_to)
             .fetch_all(&mut *conn)
             .await?;
-    owner.extend(children.into_iter());
+    owner.extend(children);
     let everyone: Vec<Uuid> = owner.keys().copied().collect();
 
     let mut inputs: HashMap<Uuid, Inputs> = bill_to.iter().map(|id| (*id, Inputs::default())).collect();
@@ -80,10 +80,10 @@ pub async fn load(conn: &mut PgConnection, bill_to: &[Uuid], cutoff: NaiveDate) 
     let parts: Vec<Uuid> = contracts.iter().flat_map(|c| c.parts.iter().map(|p| p.id)).collect();
     for (k, amount) in billed(conn, &parts).await? {
         let ChargeKey::Part { part, .. } = k else { continue };
-        if let Some(c) = contracts.iter().find(|c| c.parts.iter().any(|p| p.id == part)) {
-            if let Some(i) = owner.get(&c.customer).and_then(|o| inputs.get_mut(o)) {
-                i.billed.insert(k, amount);
-            }
+        if let Some(c) = contracts.iter().find(|c| c.parts.iter().any(|p| p.id == part))
+            && let Some(i) = owner.get(&c.customer).and_then(|o| inputs.get_mut(o))
+        {
+            i.billed.insert(k, amount);
         }
     }
     for c in contracts {

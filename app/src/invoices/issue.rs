@@ -346,10 +346,12 @@ pub async fn finalise(
     number_all(conn, &numbered, issue_date).await
 }
 
+type CancelRow = (String, String, Uuid, serde_json::Value, serde_json::Value, String, NaiveDate, NaiveDate);
+
 /// Cancels issued invoice `id` with a full credit note in the credit-note series, dated
 /// `issue_date`; its time and sales items become billable again. Returns the credit note.
 pub async fn cancel(conn: &mut PgConnection, id: Uuid, issue_date: NaiveDate, user: Uuid) -> Result<Uuid, AppError> {
-    let row: Option<(String, String, Uuid, serde_json::Value, serde_json::Value, String, NaiveDate, NaiveDate)> = sqlx::query_as(
+    let row: Option<CancelRow> = sqlx::query_as(
         "select kind, status, customer_id, seller, buyer, language, issue_date, due_date from invoices where id = $1 for update",
     )
     .bind(id)

@@ -13,6 +13,17 @@ pub mod issue;
 #[cfg(feature = "ssr")]
 pub mod run;
 
+mod detail;
+mod document;
+mod list;
+mod run_page;
+mod runs_page;
+
+pub use detail::InvoicePage;
+pub use list::InvoicesPage;
+pub use run_page::InvoiceRunPage;
+pub use runs_page::InvoiceRunsPage;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::charges::Blocker;
 use domain::invoice_draft::{CustomerDraft, DraftDocument};

@@ -9,7 +9,7 @@ pub mod db;
 pub mod numbers;
 mod page;
 
-pub use page::InvoicingPage;
+pub use page::{InvoicingPage, SeriesCard};
 
 use chrono::{DateTime, Utc};
 use domain::company::{CompanyDraft, CompanyGap};

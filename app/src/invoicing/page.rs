@@ -168,8 +168,9 @@ struct Editing {
     counter_year: Option<i32>,
 }
 
+/// The numbering series with "Confirm numbering"; also the first invoice run's review.
 #[component]
-fn SeriesCard(ready: RwSignal<Option<Readiness>>, on_confirmed: Callback<Readiness>) -> impl IntoView {
+pub fn SeriesCard(#[prop(into)] ready: Signal<Option<Readiness>>, on_confirmed: Callback<Readiness>) -> impl IntoView {
     let locale = use_locale();
     let rows = RwSignal::new(Vec::<SeriesRow>::new());
     let load_error = RwSignal::new(None::<AppError>);

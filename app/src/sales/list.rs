@@ -22,6 +22,10 @@ pub fn SalesNav() -> impl IntoView {
                 <A href="/sales">{t(k::SALES_ITEMS_TITLE)}</A>
             </Show>
             <A href="/contracts">{t(k::CONTRACTS_TITLE)}</A>
+            <Show when=sales>
+                <A href="/invoices/runs">{t(k::INVOICES_RUNS_TITLE)}</A>
+                <A href="/invoices" exact=true>{t(k::INVOICES_TITLE)}</A>
+            </Show>
         </nav>
     }
 }
