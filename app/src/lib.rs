@@ -150,9 +150,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/api-tokens") view={Lazy::<routes::ApiTokensRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/settings/invoicing") view={Lazy::<routes::InvoicingRoute>::new()} ssr=ASYNC />
                     <Route path=path!("/invoices") view={Lazy::<routes::InvoicesRoute>::new()} ssr=ASYNC />
-                    <Route path=path!("/invoices/runs") view={Lazy::<routes::InvoiceRunsRoute>::new()} ssr=ASYNC />
-                    <Route path=path!("/invoices/runs/:id") view={Lazy::<routes::InvoiceRunRoute>::new()} ssr=ASYNC />
-                    <Route path=path!("/invoices/:id") view={Lazy::<routes::InvoiceRoute>::new()} ssr=ASYNC />
+                    <Route path=path!("/invoices/*rest") view={Lazy::<routes::InvoicesRoute>::new()} ssr=ASYNC />
                     <Route path=WildcardSegment("any") view=shell::NotFound ssr=ASYNC />
                 </ParentRoute>
             </Routes>

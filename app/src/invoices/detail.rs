@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use super::document::DocumentBody;
@@ -16,9 +16,8 @@ use crate::sales::SalesNav;
 use crate::ui::{Dialog, ErrorNotice, Loading};
 
 #[component]
-pub fn InvoicePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<Uuid>().ok())));
+pub fn InvoicePage(id: Uuid) -> impl IntoView {
+    let id = Memo::new(move |_| Some(id));
     let invoice = Resource::new(
         move || id.get(),
         |id| async move {
@@ -46,10 +45,19 @@ pub fn InvoicePage() -> impl IntoView {
 fn party(v: &serde_json::Value, name_key: &str) -> Vec<String> {
     let get = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().trim().to_owned();
     let place = format!("{} {}", get("postal_code"), get("city")).trim().to_owned();
-    [get(name_key), get("attention"), get("street"), place, get("country"), get("vat_id"), get("tax_number"), get("tax_id")]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect()
+    [
+        get(name_key),
+        get("attention"),
+        get("street"),
+        place,
+        get("country"),
+        get("vat_id"),
+        get("tax_number"),
+        get("tax_id"),
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect()
 }
 
 #[component]

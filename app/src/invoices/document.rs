@@ -11,12 +11,20 @@ use uuid::Uuid;
 use crate::i18n::{choice_key, k, t, use_locale};
 
 pub fn money(amount: Decimal, currency: &str, locale: Locale) -> String {
-    let sign = if amount.is_sign_negative() && !amount.is_zero() { "−" } else { "" };
+    let sign = if amount.is_sign_negative() && !amount.is_zero() {
+        "−"
+    } else {
+        ""
+    };
     format!("{sign}{} {currency}", format_decimal(amount.round_dp(2), locale))
 }
 
 fn number(value: Decimal, locale: Locale) -> String {
-    let sign = if value.is_sign_negative() && !value.is_zero() { "−" } else { "" };
+    let sign = if value.is_sign_negative() && !value.is_zero() {
+        "−"
+    } else {
+        ""
+    };
     format!("{sign}{}", format_decimal(value.normalize(), locale))
 }
 
@@ -35,7 +43,13 @@ fn period(l: &DraftLine, locale: Locale) -> String {
 pub fn DocumentBody(doc: DraftDocument, bill_to: Uuid, names: Vec<(Uuid, String)>) -> impl IntoView {
     let locale = use_locale();
     let currency = doc.currency.as_str().to_owned();
-    let name_of = move |id: Uuid| names.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone()).unwrap_or_default();
+    let name_of = move |id: Uuid| {
+        names
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    };
     let groups = subtotals(&doc);
     let show_groups = groups.len() > 1 || groups.first().is_some_and(|(c, _)| *c != bill_to);
     let mut rest = doc.lines.clone();

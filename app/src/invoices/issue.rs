@@ -346,7 +346,16 @@ pub async fn finalise(
     number_all(conn, &numbered, issue_date).await
 }
 
-type CancelRow = (String, String, Uuid, serde_json::Value, serde_json::Value, String, NaiveDate, NaiveDate);
+type CancelRow = (
+    String,
+    String,
+    Uuid,
+    serde_json::Value,
+    serde_json::Value,
+    String,
+    NaiveDate,
+    NaiveDate,
+);
 
 /// Cancels issued invoice `id` with a full credit note in the credit-note series, dated
 /// `issue_date`; its time and sales items become billable again. Returns the credit note.

@@ -24,6 +24,35 @@ pub use list::InvoicesPage;
 pub use run_page::InvoiceRunPage;
 pub use runs_page::InvoiceRunsPage;
 
+/// `/invoices`, `/invoices/runs`, `/invoices/runs/{id}`, `/invoices/{id}`: the section's
+/// pages behind one lazy route, chosen by the path (see `routes::InvoicesRoute`).
+#[component]
+pub fn InvoicesSection() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let path = Memo::new(move |_| location.pathname.get());
+    move || {
+        let p = path.get();
+        let rest: Vec<&str> = p
+            .trim_start_matches("/invoices")
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
+        match rest.as_slice() {
+            [] => view! { <InvoicesPage /> }.into_any(),
+            ["runs"] => view! { <InvoiceRunsPage /> }.into_any(),
+            ["runs", id] => match id.parse::<Uuid>() {
+                Ok(run) => view! { <InvoiceRunPage run=run /> }.into_any(),
+                Err(_) => view! { <crate::shell::NotFound /> }.into_any(),
+            },
+            [id] => match id.parse::<Uuid>() {
+                Ok(id) => view! { <InvoicePage id=id /> }.into_any(),
+                Err(_) => view! { <crate::shell::NotFound /> }.into_any(),
+            },
+            _ => view! { <crate::shell::NotFound /> }.into_any(),
+        }
+    }
+}
+
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::charges::Blocker;
 use domain::invoice_draft::{CustomerDraft, DraftDocument};

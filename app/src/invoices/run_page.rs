@@ -6,23 +6,26 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 
 use super::document::{DocumentBody, money};
-use super::{ParkReason, RunCustomerRow, RunStatus, approve_run, get_run, recompute_customer, run_customer, run_customers};
+use super::{
+    ParkReason, RunCustomerRow, RunStatus, approve_run, get_run, recompute_customer, run_customer, run_customers,
+};
 use crate::error::AppError;
 use crate::i18n::{Key, choice_key, k, t, text_with, use_locale};
 use crate::sales::SalesNav;
-use crate::ui::{BillingGate, BillingGateDialog, DataTable, Dialog, EmptyState, ErrorNotice, Loading, Pager, ProgressBar, Th};
+use crate::ui::{
+    BillingGate, BillingGateDialog, DataTable, Dialog, EmptyState, ErrorNotice, Loading, Pager, ProgressBar, Th,
+};
 
 const STATES: [&str; 6] = ["", "ready", "parked", "changed", "done", "empty"];
 
 #[component]
-pub fn InvoiceRunPage() -> impl IntoView {
-    let params = use_params_map();
+pub fn InvoiceRunPage(run: Uuid) -> impl IntoView {
     let query = use_query_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<Uuid>().ok())));
+    let id = Memo::new(move |_| Some(run));
     let state = Memo::new(move |_| query.with(|q| q.get("state").unwrap_or_default()));
     let page = Memo::new(move |_| query.with(|q| q.get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(0)));
     let status = RwSignal::new(None::<Result<RunStatus, AppError>>);
@@ -150,10 +153,19 @@ fn RunSummary(s: RunStatus, reload: Callback<()>) -> impl IntoView {
         });
     };
     let c = s.counts.clone();
-    let totals = s.totals.iter().map(|(cur, n)| money(*n, cur, locale)).collect::<Vec<_>>().join(" · ");
+    let totals = s
+        .totals
+        .iter()
+        .map(|(cur, n)| money(*n, cur, locale))
+        .collect::<Vec<_>>()
+        .join(" · ");
     let can_approve = s.status == "previewed" && c.ready > 0;
     let ready = c.ready;
-    let progress_label = if s.status == "finalising" { k::INVOICES_FINALISING } else { k::INVOICES_PREVIEWING };
+    let progress_label = if s.status == "finalising" {
+        k::INVOICES_FINALISING
+    } else {
+        k::INVOICES_PREVIEWING
+    };
     let share = if total > 0 { done as f64 / total as f64 } else { 0.0 };
     view! {
         <section class="card" id="run-summary" aria-labelledby="run-title">
@@ -220,7 +232,13 @@ fn reason_text(r: &ParkReason) -> String {
 }
 
 #[component]
-fn CustomersTable(run: Uuid, rows: Vec<RunCustomerRow>, open: bool, gate: BillingGate, reload: Callback<()>) -> impl IntoView {
+fn CustomersTable(
+    run: Uuid,
+    rows: Vec<RunCustomerRow>,
+    open: bool,
+    gate: BillingGate,
+    reload: Callback<()>,
+) -> impl IntoView {
     let locale = use_locale();
     let columns = vec![
         Th::text(k::INVOICES_CUSTOMER),

@@ -68,7 +68,9 @@ fn StartRun() -> impl IntoView {
     let start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(date) = domain::parse_date(&cutoff.get_untracked()) else {
-            error.set(Some(AppError::from(vec![domain::FieldError::new(domain::Code::DateFormat).at("cutoff")])));
+            error.set(Some(AppError::from(vec![
+                domain::FieldError::new(domain::Code::DateFormat).at("cutoff"),
+            ])));
             return;
         };
         busy.set(true);
