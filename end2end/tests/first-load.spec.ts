@@ -72,7 +72,7 @@ const PAGES = [
 ] as const;
 
 test("every page loads by direct URL and after a hard refresh; screenshots at 768×1024 and 1024×768", async ({ page }, testInfo) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000); // 17 pages × 2 sizes × (load + hard refresh), each hydrated
   const errors = watchConsole(page);
   await signIn(page, testInfo);
   await expect(page.getByRole("heading", { name: "Welcome, Ada Admin" })).toBeVisible();

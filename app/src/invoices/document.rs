@@ -10,22 +10,22 @@ use uuid::Uuid;
 
 use crate::i18n::{choice_key, k, t, use_locale};
 
-pub fn money(amount: Decimal, currency: &str, locale: Locale) -> String {
-    let sign = if amount.is_sign_negative() && !amount.is_zero() {
-        "−"
-    } else {
-        ""
-    };
-    format!("{sign}{} {currency}", format_decimal(amount.round_dp(2), locale))
-}
-
-fn number(value: Decimal, locale: Locale) -> String {
+/// A typographic minus (U+2212) for negative amounts: a credit note's lines read clearly.
+fn signed(value: Decimal, locale: Locale) -> String {
     let sign = if value.is_sign_negative() && !value.is_zero() {
         "−"
     } else {
         ""
     };
-    format!("{sign}{}", format_decimal(value.normalize(), locale))
+    format!("{sign}{}", format_decimal(value.abs(), locale))
+}
+
+pub fn money(amount: Decimal, currency: &str, locale: Locale) -> String {
+    format!("{} {currency}", signed(amount.round_dp(2), locale))
+}
+
+fn number(value: Decimal, locale: Locale) -> String {
+    signed(value.normalize(), locale)
 }
 
 fn period(l: &DraftLine, locale: Locale) -> String {

@@ -66,15 +66,19 @@ pub fn InvoiceRunPage(run: Uuid) -> impl IntoView {
             }
         });
     }
-    let customers = LocalResource::new(move || {
+    // loaded in the browser (after hydration), again whenever the filter, the page or the
+    // run's state changes
+    let customers = RwSignal::new(None::<Result<Vec<RunCustomerRow>, AppError>>);
+    Effect::new(move |_| {
         generation.track();
         let (run, state, page) = (id.get(), state.get(), page.get());
-        async move {
-            match run {
+        leptos::task::spawn_local(async move {
+            let rows = match run {
                 Some(run) => run_customers(run, Some(state).filter(|s| !s.is_empty()), page).await,
                 None => Err(AppError::NotFound),
-            }
-        }
+            };
+            customers.set(Some(rows));
+        });
     });
     let gate = BillingGate::new();
     let reload = Callback::new(move |_| {
@@ -101,11 +105,11 @@ pub fn InvoiceRunPage(run: Uuid) -> impl IntoView {
                 view! { <a href=href aria-current=move || (state.get() == *s).then_some("page")>{t(label)}</a> }
             }).collect_view()}
         </nav>
-        <Suspense fallback=|| view! { <Loading /> }>
-            {move || customers.get().map(|r| match r {
-                Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                Ok(rows) if rows.is_empty() => view! { <EmptyState text=k::INVOICES_RUN_NONE /> }.into_any(),
-                Ok(mut rows) => {
+        {move || match customers.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                Some(Ok(rows)) if rows.is_empty() => view! { <EmptyState text=k::INVOICES_RUN_NONE /> }.into_any(),
+                Some(Ok(mut rows)) => {
                     let more = rows.len() as i64 > 50;
                     rows.truncate(50);
                     let run = id.get_untracked().unwrap_or_default();
@@ -124,8 +128,7 @@ pub fn InvoiceRunPage(run: Uuid) -> impl IntoView {
                         <Pager first=(p > 0).then(|| link(0)) prev=(p > 0).then(|| link(p - 1)) next=more.then(|| link(p + 1)) />
                     }.into_any()
                 }
-            })}
-        </Suspense>
+        }}
         <BillingGateDialog gate=gate />
     }
 }

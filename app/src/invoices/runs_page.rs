@@ -15,18 +15,23 @@ use crate::ui::{DataTable, EmptyState, ErrorNotice, Loading, Th};
 
 #[component]
 pub fn InvoiceRunsPage() -> impl IntoView {
-    let ready = LocalResource::new(invoicing_readiness);
-    let confirmed = RwSignal::new(None::<Readiness>);
+    // loaded in the browser after hydration, like Settings → Invoicing
+    let ready = RwSignal::new(None::<Result<Readiness, AppError>>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move { ready.set(Some(invoicing_readiness().await)) });
+    });
     let runs = Resource::new(|| (), |_| list_runs());
-    let readiness = move || confirmed.get().or_else(|| ready.get().and_then(Result::ok));
+    let readiness = move || ready.get().and_then(Result::ok);
     view! {
         <Title text=t(k::INVOICES_RUNS_TITLE) />
         <header class="page-header"><h1>{t(k::NAV_SALES_BILLING)}</h1></header>
         <SalesNav />
         <h2>{t(k::INVOICES_RUNS_TITLE)}</h2>
         <p class="muted">{t(k::INVOICES_RUNS_INTRO)}</p>
-        <Suspense fallback=|| view! { <Loading /> }>
-            {move || readiness().map(|r| {
+        {move || match ready.get() {
+            None => view! { <Loading /> }.into_any(),
+            Some(Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+            Some(Ok(r)) => {
                 if !r.company_ready() {
                     view! {
                         <section class="card notice" id="run-company-missing">
@@ -40,13 +45,13 @@ pub fn InvoiceRunsPage() -> impl IntoView {
                             <p class="warning">{t(k::INVOICES_REVIEW_NUMBERING)}</p>
                         </section>
                         <crate::invoicing::SeriesCard ready=Signal::derive(readiness)
-                            on_confirmed=Callback::new(move |r| confirmed.set(Some(r))) />
+                            on_confirmed=Callback::new(move |r| ready.set(Some(Ok(r)))) />
                     }.into_any()
                 } else {
                     view! { <StartRun /> }.into_any()
                 }
-            })}
-        </Suspense>
+            }
+        }}
         <h3>{t(k::INVOICES_RUNS_RECENT)}</h3>
         <Transition fallback=|| view! { <Loading /> }>
             {move || runs.get().map(|r| match r {
