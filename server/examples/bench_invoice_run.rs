@@ -11,6 +11,8 @@
 //! shaped like `invoices` and `invoice_lines`. Prints invoices/s, the ratio, and the
 //! process's peak memory (run it at 10,000 and 100,000 to see whether it stays flat).
 
+// this benchmark needs no token and no served router from the shared helpers
+#[allow(dead_code)]
 #[path = "support/scratch.rs"]
 mod scratch;
 
