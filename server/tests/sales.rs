@@ -114,10 +114,19 @@ async fn moving_an_item_passes_the_gate_and_invoiced_items_are_locked(pool: PgPo
     );
 
     // once on an invoice: no edit, no move, no delete
-    sqlx::query("update sales_items set invoice_id = gen_random_uuid(), invoiced_at = now()")
-        .execute(&pool)
-        .await
-        .unwrap();
+    // (an issued invoice row, as the invoice run writes one; the item must name a real one)
+    sqlx::query(
+        "with i as (
+           insert into invoices (kind, series_id, number, issue_date, due_date, customer_id, currency, net, tax, gross,
+                                 vat, seller, buyer, language)
+           select 'invoice', (select id from invoice_series where kind = 'invoice' and is_default), 'RE-TEST-00001',
+                  current_date, current_date, customer_id, 'EUR', 0, 0, 0, '[]', '{}', '{}', 'de'
+             from sales_items limit 1 returning id)
+         update sales_items set invoice_id = (select id from i), invoiced_at = now()",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     let (status, body) = app.json(&billing, "sales/save", mv(3, to, "too late")).await;
     assert_eq!((status, body), (StatusCode::CONFLICT, json!({ "error": "locked" })));
     let (status, body) = app
