@@ -55,18 +55,7 @@ impl Drop for Server {
 
 /// 2,000 customers ready to bill, each with a monthly retainer of `1 + i % 5` × 100 EUR.
 async fn customers(pool: &PgPool) -> Decimal {
-    sqlx::query(
-        "insert into company (legal_name, street, postal_code, city, country, tax_number, iban, tax_area, time_zone)
-         values ('Muster IT GmbH', 'Hauptstraße 1', '80331', 'München', 'DE', '143/123/45678',
-                 'DE89370400440532013000', 'de', 'Europe/Berlin')",
-    )
-    .execute(pool)
-    .await
-    .unwrap();
-    sqlx::query("insert into numbering_review (confirmed_at) values (now())")
-        .execute(pool)
-        .await
-        .unwrap();
+    common::ready_to_invoice(pool).await;
     sqlx::query(
         "with c as (
            insert into customers (name, country, billing_complete, tax_region, billing_currency, invoice_language,

@@ -9,7 +9,7 @@ mod common;
 use app::auth::Role;
 use app::invoices::{db, run};
 use chrono::NaiveDate;
-use common::TestApp;
+use common::{TestApp, ready_to_invoice};
 use domain::contract::ContractTerms;
 use domain::{Currency, Quantity, UnitPrice};
 use reqwest::StatusCode;
@@ -24,22 +24,6 @@ fn d(s: &str) -> NaiveDate {
 
 fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
-}
-
-/// The MSP's company, complete, and the numbering reviewed.
-async fn ready_to_invoice(pool: &PgPool) {
-    sqlx::query(
-        "insert into company (legal_name, street, postal_code, city, country, tax_number, iban, tax_area, time_zone)
-         values ('Muster IT GmbH', 'Hauptstraße 1', '80331', 'München', 'DE', '143/123/45678',
-                 'DE89370400440532013000', 'de', 'Europe/Berlin')",
-    )
-    .execute(pool)
-    .await
-    .unwrap();
-    sqlx::query("insert into numbering_review (confirmed_at) values (now())")
-        .execute(pool)
-        .await
-        .unwrap();
 }
 
 /// A customer with complete (or no) billing info, optionally billed via `parent`.

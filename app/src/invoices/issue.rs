@@ -80,8 +80,7 @@ pub async fn write_document(conn: &mut PgConnection, h: &Header<'_>, doc: &Draft
     .fetch_one(&mut *conn)
     .await?;
 
-    let n = doc.lines.len();
-    let mut cols = Lines::with_capacity(n);
+    let mut cols = Lines::default();
     for (i, l) in doc.lines.iter().enumerate() {
         let c = &l.charge;
         let (key_period, key_kind) = match c.key {
@@ -200,12 +199,6 @@ struct Lines {
     sales_item: Vec<Option<Uuid>>,
     reading_date: Vec<Option<NaiveDate>>,
     reading_quantity: Vec<Option<Decimal>>,
-}
-
-impl Lines {
-    fn with_capacity(_n: usize) -> Self {
-        Lines::default()
-    }
 }
 
 /// Numbers the documents written in this transaction, per series in the order written:
@@ -411,7 +404,7 @@ pub async fn cancel(conn: &mut PgConnection, id: Uuid, issue_date: NaiveDate, us
     Ok(credit)
 }
 
-/// Whether a line kind is one of a part's keys (used when reading documents back).
+/// A stored line kind back as the domain's (reading documents back).
 pub fn kind_of(text: &str) -> Option<LineKind> {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
 }

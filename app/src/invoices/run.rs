@@ -130,6 +130,20 @@ async fn write_previews(
     Ok(())
 }
 
+/// Claims up to `BATCH` of the run's rows in `state` that no other process holds.
+async fn claim(conn: &mut PgConnection, run: Uuid, state: &str) -> Result<Vec<Uuid>, AppError> {
+    let ids: Vec<(Uuid,)> = sqlx::query_as(
+        "select customer_id from invoice_run_customers where run_id = $1 and state = $2
+          order by customer_id limit $3 for update skip locked",
+    )
+    .bind(run)
+    .bind(state)
+    .bind(BATCH)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(ids.into_iter().map(|r| r.0).collect())
+}
+
 /// Computes one batch of a previewing run's drafts. Returns how many it did; 0 when the
 /// preview is complete (the run is then `previewed`).
 pub async fn preview_batch(pool: &PgPool, run: Uuid) -> Result<usize, AppError> {
@@ -138,15 +152,7 @@ pub async fn preview_batch(pool: &PgPool, run: Uuid) -> Result<usize, AppError> 
     if status != "previewing" {
         return Ok(0);
     }
-    let ids: Vec<(Uuid,)> = sqlx::query_as(
-        "select customer_id from invoice_run_customers where run_id = $1 and state = 'pending'
-          order by customer_id limit $2 for update skip locked",
-    )
-    .bind(run)
-    .bind(BATCH)
-    .fetch_all(&mut *tx)
-    .await?;
-    let ids: Vec<Uuid> = ids.into_iter().map(|r| r.0).collect();
+    let ids = claim(&mut tx, run, "pending").await?;
     if ids.is_empty() {
         // only once nobody holds a pending row any more
         sqlx::query(
@@ -218,15 +224,7 @@ pub async fn finalise_batch(pool: &PgPool, run: Uuid) -> Result<usize, AppError>
     let Some(issue_date) = issue_date.filter(|_| status == "finalising") else {
         return Ok(0);
     };
-    let ids: Vec<(Uuid,)> = sqlx::query_as(
-        "select customer_id from invoice_run_customers where run_id = $1 and state = 'ready'
-          order by customer_id limit $2 for update skip locked",
-    )
-    .bind(run)
-    .bind(BATCH)
-    .fetch_all(&mut *tx)
-    .await?;
-    let ids: Vec<Uuid> = ids.into_iter().map(|r| r.0).collect();
+    let ids = claim(&mut tx, run, "ready").await?;
     if ids.is_empty() {
         sqlx::query(
             "update invoice_runs set status = 'finished', finished_at = now() where id = $1 and status = 'finalising'

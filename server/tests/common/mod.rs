@@ -164,3 +164,19 @@ impl TestApp {
         body
     }
 }
+
+/// The MSP's company, complete, and the numbering reviewed: what an invoice run needs.
+pub async fn ready_to_invoice(pool: &PgPool) {
+    sqlx::query(
+        "insert into company (legal_name, street, postal_code, city, country, tax_number, iban, tax_area, time_zone)
+         values ('Muster IT GmbH', 'Hauptstraße 1', '80331', 'München', 'DE', '143/123/45678',
+                 'DE89370400440532013000', 'de', 'Europe/Berlin')",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("insert into numbering_review (confirmed_at) values (now())")
+        .execute(pool)
+        .await
+        .unwrap();
+}
